@@ -1,0 +1,102 @@
+"""Reading the environment into settings, refusing anything malformed.
+
+django-environ does the parsing; these helpers add the checks it leaves out so
+that a typo in production never falls back silently to a default.
+"""
+
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+SUPPORTED_DATABASES = {
+    "django.db.backends.sqlite3": "sqlite",
+    "django.db.backends.postgresql": "postgres",
+}
+
+
+def database_config(url: str, *, conn_max_age: int = 0) -> dict:
+    """Turn DATABASE_URL into a DATABASES entry (SQLite or PostgreSQL only)."""
+    if "://" not in url:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is malformed ({_redact(url)!r}): expected "
+            "sqlite:///path/to/file.sqlite3 or postgres://user:password@host:port/name"
+        )
+    config = environ.Env.db_url_config(url)
+    engine = config.get("ENGINE")
+    if engine not in SUPPORTED_DATABASES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL uses an unsupported scheme ({urlsplit(url).scheme!r}): "
+            "use sqlite:/// or postgres://"
+        )
+    if not config.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL names no database (or SQLite file)")
+    if engine == "django.db.backends.postgresql":
+        # Persistent connections with a health check before each reuse.
+        config["CONN_MAX_AGE"] = conn_max_age
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def redis_url(url: str) -> str:
+    if url and urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"REDIS_URL is malformed ({_redact(url)!r}): expected redis://host:port/db"
+        )
+    return url
+
+
+def secret_key(value: str, *, debug: bool) -> str:
+    if value:
+        if not debug and len(value) < 32:
+            raise ImproperlyConfigured("DJANGO_SECRET_KEY is too short: use 50 random characters")
+        return value
+    if debug:
+        # Development only: a fixed, obviously insecure key.
+        return "django-insecure-development-key-never-use-in-production"
+    raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off")
+
+
+def allowed_hosts(hosts: list[str], *, debug: bool) -> list[str]:
+    if "*" in hosts:
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list host names, not '*'")
+    if hosts:
+        return hosts
+    if debug:
+        return ["127.0.0.1", "localhost", "[::1]"]
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is off (comma-separated host names)"
+    )
+
+
+def read_bool(env: environ.Env, name: str, default: bool) -> bool:
+    raw = env.str(name, default="")
+    if raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+
+
+def read_int(env: environ.Env, name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.str(name, default="")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _redact(url: str) -> str:
+    """Hide a password that may be inside a URL before quoting it in a message."""
+    parts = urlsplit(url)
+    if parts.password:
+        return url.replace(parts.password, "***")
+    return url

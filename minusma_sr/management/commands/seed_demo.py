@@ -1,0 +1,90 @@
+"""Demo data for trying the portal: the users of every role, in French.
+
+Idempotent: a second run finds everything in place and changes nothing.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from regions.models import Office
+
+# Used only when DEBUG is on and no --password is given.
+DEVELOPMENT_PASSWORD = "demo-sr-2026"
+
+# (username, first name, last name, role, office, staff, superuser)
+DEMO_USERS = [
+    ("admin", "Awa", "Traoré", None, "Bamako", True, True),
+    ("hq", "Moussa", "Keïta", Role.HQ_OFFICER, "Bamako", False, False),
+    ("fund", "Fatoumata", "Diallo", Role.FUND_MANAGER, "Bamako", False, False),
+    ("mopti", "Boubacar", "Cissé", Role.REGIONAL_OFFICER, "Mopti", False, False),
+    ("tombouctou", "Aïssata", "Maïga", Role.REGIONAL_OFFICER, "Tombouctou", False, False),
+    ("gao", "Ibrahim", "Touré", Role.REGIONAL_OFFICER, "Gao", False, False),
+    ("kidal", "Mariam", "Ag Intalla", Role.REGIONAL_OFFICER, "Kidal", False, False),
+    ("viewer", "Claire", "Dupont", Role.VIEWER, None, False, False),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the portal's demo data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="Password given to every demo user.")
+
+    def handle(self, *args, password=None, **options):
+        if password:
+            how = "the --password option"
+        elif settings.DEBUG:
+            password = DEVELOPMENT_PASSWORD
+            how = f"the development default {DEVELOPMENT_PASSWORD!r} (DEBUG is on)"
+        else:
+            raise CommandError("--password is required when DEBUG is off.")
+
+        with transaction.atomic():
+            created, updated = seed_users(password)
+
+        self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created, {updated} updated."))
+        self.stdout.write(f"Sign in at /accounts/login/ with one of these users; password: {how}.")
+        for username, _first, _last, role, office, _staff, superuser in DEMO_USERS:
+            label = "administrator" if superuser else role.label
+            self.stdout.write(f"  {username:<12} {label} ({office or 'no office'})")
+
+
+def seed_users(password: str) -> tuple[int, int]:
+    """Create or correct the demo users; returns (created, updated) counts."""
+    offices = {office.name: office for office in Office.objects.all()}
+    groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    created = updated = 0
+    for username, first, last, role, office, staff, superuser in DEMO_USERS:
+        wanted = {
+            "first_name": first,
+            "last_name": last,
+            "email": f"{username}@example.org",
+            "office": offices.get(office),
+            "is_staff": staff,
+            "is_superuser": superuser,
+            "is_active": True,
+        }
+        user, was_created = User.objects.get_or_create(username=username, defaults=wanted)
+        changed = was_created
+        for field, value in wanted.items():
+            if getattr(user, field) != value:
+                setattr(user, field, value)
+                changed = True
+        if not user.check_password(password):
+            user.set_password(password)
+            changed = True
+        if changed:
+            user.save()
+        wanted_groups = {groups[role.value]} if role else set()
+        if set(user.groups.all()) != wanted_groups:
+            user.groups.set(wanted_groups)
+            changed = True
+        if was_created:
+            created += 1
+        elif changed:
+            updated += 1
+    return created, updated

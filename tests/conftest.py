@@ -1,0 +1,71 @@
+"""Fixtures for every role. Offices, regions and groups come from the data
+migrations, as on a real installation."""
+
+import pytest
+
+from accounts.roles import Role
+from regions.models import Office
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+
+
+def _office(name: str) -> Office:
+    return Office.objects.get(name=name)
+
+
+@pytest.fixture
+def hq_user(db):
+    return UserFactory(username="hq_officer", role=Role.HQ_OFFICER, office=_office("Bamako"))
+
+
+@pytest.fixture
+def fund_manager(db):
+    return UserFactory(username="fund_manager", role=Role.FUND_MANAGER, office=_office("Bamako"))
+
+
+@pytest.fixture
+def gao_officer(db):
+    return UserFactory(username="gao_officer", role=Role.REGIONAL_OFFICER, office=_office("Gao"))
+
+
+@pytest.fixture
+def mopti_officer(db):
+    return UserFactory(
+        username="mopti_officer", role=Role.REGIONAL_OFFICER, office=_office("Mopti")
+    )
+
+
+@pytest.fixture
+def tombouctou_head(db):
+    office = _office("Tombouctou")
+    head = UserFactory(username="tombouctou_head", role=Role.HEAD_OF_OFFICE, office=office)
+    office.head = head
+    office.save(update_fields=["head"])
+    return head
+
+
+@pytest.fixture
+def viewer(db):
+    return UserFactory(username="partner", role=Role.VIEWER)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="newcomer")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="administrator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
