@@ -1,10 +1,16 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+
+
+class PortalUserManager(UserManager):
+    def get_queryset(self):
+        # Every page shows the signed-in user's office in its header.
+        return super().get_queryset().select_related("office")
 
 
 class User(AbstractUser):
@@ -19,6 +25,8 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
     )
+    objects = PortalUserManager()
+
     language = models.CharField(
         _("preferred language"),
         max_length=10,

@@ -18,18 +18,23 @@ SUPPORTED_DATABASES = {
 def database_config(url: str, *, conn_max_age: int = 0) -> dict:
     """Turn DATABASE_URL into a DATABASES entry (SQLite or PostgreSQL only)."""
     if "://" not in url:
+        # Not quoted: without "//" a password cannot be told from the rest.
         raise ImproperlyConfigured(
-            f"DATABASE_URL is malformed ({_redact(url)!r}): expected "
+            "DATABASE_URL is malformed: expected "
             "sqlite:///path/to/file.sqlite3 or postgres://user:password@host:port/name"
         )
-    config = environ.Env.db_url_config(url)
+    try:
+        config = environ.Env.db_url_config(url)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
     engine = config.get("ENGINE")
     if engine not in SUPPORTED_DATABASES:
         raise ImproperlyConfigured(
             f"DATABASE_URL uses an unsupported scheme ({urlsplit(url).scheme!r}): "
             "use sqlite:/// or postgres://"
         )
-    if not config.get("NAME"):
+    if not config.get("NAME") or config["NAME"] == ":memory:":
+        # An in-memory SQLite database would vanish with the process.
         raise ImproperlyConfigured("DATABASE_URL names no database (or SQLite file)")
     if engine == "django.db.backends.postgresql":
         # Persistent connections with a health check before each reuse.

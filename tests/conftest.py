@@ -69,3 +69,9 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+# Queries every signed-in page makes, whatever it shows: the session, the user
+# with their office (page header), and the session renewal that idle expiry
+# needs (savepoint, update, release). Reading the user's role adds one query.
+SIGNED_IN_QUERIES = 5
