@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from reviews import queue
+
 # The main navigation. An entry appears once its page exists, so that later
 # features only need to add their URLs.
 NAVIGATION = [
@@ -11,6 +13,7 @@ NAVIGATION = [
     ("funding:list", _("Funding")),
     ("coordination:home", _("Coordination")),
     ("regions:list", _("Regions")),
+    ("reviews:queue", _("My queue")),
 ]
 
 
@@ -32,6 +35,7 @@ def portal(request) -> dict:
             {"url": admin_url, "label": _("Admin"), "active": request.path.startswith(admin_url)}
         )
     context["nav_items"] = items
+    context["review_queue_count"] = queue.pending_count(user)
     return context
 
 

@@ -27,6 +27,9 @@ SECRET_KEY = environment.secret_key(env.str("DJANGO_SECRET_KEY", default=""), de
 ALLOWED_HOSTS = environment.allowed_hosts(env.list("DJANGO_ALLOWED_HOSTS", default=[]), debug=DEBUG)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The portal's address as people reach it, for links in e-mails.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+
 ROOT_URLCONF = "minusma_sr.urls"
 WSGI_APPLICATION = "minusma_sr.wsgi.application"
 PORTAL_VERSION = "0.1.0"
@@ -37,6 +40,7 @@ PORTAL_VERSION = "0.1.0"
 
 PORTAL_APPS = [
     "accounts",
+    "reviews",
     "regions",
     "coordination",
     "funding",
@@ -55,6 +59,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "simple_history",
     *PORTAL_APPS,
 ]
 
@@ -70,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records who made each change that history keeps.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must come last: it answers locked-out sign-in attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -216,6 +223,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Attached files: PDF, Word, Excel and images, checked by content.
+UPLOAD_MAX_BYTES = environment.read_int(env, "UPLOAD_MAX_MB", default=10, minimum=1) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o640
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("regions.urls")),
+    path("reviews/", include("reviews.urls")),
     path("funding/", include("funding.urls")),
     path("admin/", admin.site.urls),
 ]

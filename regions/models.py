@@ -1,9 +1,17 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+from reviews.models import Attachment, Reviewable
 
 
 class BilingualNameMixin:
@@ -98,3 +106,284 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Pillar(models.TextChoices):
+    SECURITY = "security", _("Security environment")
+    SOCIAL_COHESION = "social_cohesion", _("Social cohesion")
+    PRODUCTIVE = "productive", _("Productive activities")
+    BASIC_SERVICES = "basic_services", _("Basic social services")
+    STATE_AUTHORITY = "state_authority", _("Restoration of State authority")
+    DIALOGUE = "dialogue", _("Inclusive dialogue")
+
+
+class Versioned(models.Model):
+    """Optimistic locking: a save must name the version it started from
+    (see `regions.services.save_versioned`)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class PlanQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("region")
+
+
+class RegionalPlan(FSMModelMixin, Versioned):
+    """A Regional Stabilization and Recovery Plan (PRSR)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        UNDER_REVIEW = "under_review", _("under review")
+        VALIDATED = "validated", _("validated")
+        ARCHIVED = "archived", _("archived")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="plans"
+    )
+    title = models.CharField(_("title"), max_length=250)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    context_analysis = models.TextField(_("context analysis"), blank=True)
+    validation_date = models.DateField(_("validation date"), null=True, blank=True)
+    validating_authority = models.CharField(
+        _("validating authority"),
+        max_length=250,
+        blank=True,
+        help_text=_("For example the regional authorities that validated the plan."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # Set from the form's one-time token: a form posted twice creates one plan.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("regional plan")
+        verbose_name_plural = _("regional plans")
+        ordering = ["-period_start", "region__name_fr"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="plan_period_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "status", "period_start"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:plan", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.UNDER_REVIEW)
+
+    @transition(field=status, source=Status.DRAFT, target=Status.UNDER_REVIEW)
+    def _send_for_review(self):
+        pass
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.DRAFT)
+    def _back_to_draft(self):
+        pass
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.VALIDATED)
+    def _validate(self):
+        pass
+
+    @transition(field=status, source=Status.VALIDATED, target=Status.ARCHIVED)
+    def _archive(self):
+        pass
+
+    def overlaps_validated_plan(self) -> bool:
+        """Another validated plan of the same region covers part of this period."""
+        return (
+            RegionalPlan.objects.filter(
+                region_id=self.region_id,
+                status=self.Status.VALIDATED,
+                period_start__lte=self.period_end,
+                period_end__gte=self.period_start,
+            )
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
+
+class PlanPriority(Versioned):
+    """A priority axis (axe prioritaire) of a regional plan."""
+
+    plan = models.ForeignKey(
+        RegionalPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="priorities"
+    )
+    code = models.CharField(_("code"), max_length=20)
+    title = models.CharField(_("title"), max_length=250)
+    description = models.TextField(_("description"), blank=True)
+    pillar = models.CharField(_("pillar"), max_length=30, choices=Pillar.choices)
+    estimated_cost_usd = models.DecimalField(
+        _("estimated cost (USD)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["creation_token"])
+
+    class Meta:
+        verbose_name = _("plan priority")
+        verbose_name_plural = _("plan priorities")
+        ordering = ["plan", "code"]
+        constraints = [
+            models.UniqueConstraint("plan", Lower("code"), name="priority_unique_code_per_plan"),
+            models.CheckConstraint(
+                condition=models.Q(estimated_cost_usd__gte=0)
+                | models.Q(estimated_cost_usd__isnull=True),
+                name="priority_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+
+class PlanDocument(Attachment):
+    plan = models.ForeignKey(
+        RegionalPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="documents"
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("plan document")
+        verbose_name_plural = _("plan documents")
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:plan_document", args=[self.pk])
+
+
+class PlanUpdate(Reviewable):
+    """What a regional office reports on a plan for a period; reviewed by headquarters."""
+
+    plan = models.ForeignKey(
+        RegionalPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="updates"
+    )
+    period_start = models.DateField(_("reporting period start"))
+    period_end = models.DateField(_("reporting period end"))
+    narrative = models.TextField(_("overall narrative"), blank=True)
+    risks = models.TextField(_("risks"), blank=True)
+    access_constraints = models.TextField(
+        _("access constraints"),
+        blank=True,
+        help_text=_("Insecurity or other constraints that limited access to sites."),
+    )
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
+
+    review_kind = _("plan update")
+
+    class Meta:
+        verbose_name = _("plan update")
+        verbose_name_plural = _("plan updates")
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="plan_update_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(plan)s: update %(start)s – %(end)s") % {
+            "plan": self.plan.region.name,
+            "start": date_format(self.period_start, "SHORT_DATE_FORMAT"),
+            "end": date_format(self.period_end, "SHORT_DATE_FORMAT"),
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:update", args=[self.pk])
+
+    @classmethod
+    def queue_queryset(cls):
+        return super().queue_queryset().select_related("plan__region")
+
+    def submission_check(self) -> list[str]:
+        reported = (
+            self.progress.exclude(narrative="").exists()
+            or self.progress.exclude(status=PriorityProgress.Status.NOT_REPORTED).exists()
+        )
+        if not reported:
+            return [gettext("Report progress on at least one priority before submitting.")]
+        return []
+
+
+class PriorityProgress(models.Model):
+    """Progress on one priority in a plan update."""
+
+    class Status(models.TextChoices):
+        NOT_REPORTED = "not_reported", _("not reported")
+        ON_TRACK = "on_track", _("on track")
+        DELAYED = "delayed", _("delayed")
+        BLOCKED = "blocked", _("blocked")
+
+    update = models.ForeignKey(
+        PlanUpdate, verbose_name=_("plan update"), on_delete=models.CASCADE, related_name="progress"
+    )
+    priority = models.ForeignKey(
+        PlanPriority, verbose_name=_("priority"), on_delete=models.PROTECT, related_name="progress"
+    )
+    status = models.CharField(
+        _("progress"), max_length=20, choices=Status.choices, default=Status.NOT_REPORTED
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress on a priority")
+        verbose_name_plural = _("progress on priorities")
+        ordering = ["priority__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "priority"], name="progress_once_per_priority"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.priority.code}: {self.get_status_display()}"
+
+
+class PlanUpdateAttachment(Attachment):
+    update = models.ForeignKey(
+        PlanUpdate,
+        verbose_name=_("plan update"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("plan update attachment")
+        verbose_name_plural = _("plan update attachments")
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:update_attachment", args=[self.pk])

@@ -1,9 +1,39 @@
 from django.urls import path
 
-from regions import views
+from regions.views import plans, regions, updates
 
 app_name = "regions"
 urlpatterns = [
-    path("regions/", views.region_list, name="list"),
-    path("regions/<str:code>/", views.region_detail, name="detail"),
+    path("regions/", regions.region_list, name="list"),
+    path("regions/<str:code>/", regions.region_detail, name="detail"),
+    # Regional plans and their priorities
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/new/", plans.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/send-for-review/", plans.plan_send_for_review, name="plan_send"),
+    path("plans/<int:pk>/back-to-draft/", plans.plan_back_to_draft, name="plan_back_to_draft"),
+    path("plans/<int:pk>/validate/", plans.plan_validate, name="plan_validate"),
+    path("plans/<int:pk>/archive/", plans.plan_archive, name="plan_archive"),
+    path("plans/<int:pk>/priorities/new/", plans.priority_create, name="priority_create"),
+    path("plans/priorities/<int:pk>/edit/", plans.priority_edit, name="priority_edit"),
+    path("plans/<int:pk>/documents/new/", plans.document_upload, name="plan_document_upload"),
+    path("plans/documents/<int:pk>/", plans.document_download, name="plan_document"),
+    # Plan updates and their review
+    path("plans/<int:pk>/updates/new/", updates.update_create, name="update_create"),
+    path("plans/updates/<int:pk>/", updates.update_detail, name="update"),
+    path("plans/updates/<int:pk>/edit/", updates.update_edit, name="update_edit"),
+    path("plans/updates/<int:pk>/submit/", updates.update_submit, name="update_submit"),
+    path("plans/updates/<int:pk>/approve/", updates.update_approve, name="update_approve"),
+    path("plans/updates/<int:pk>/return/", updates.update_return, name="update_return"),
+    path(
+        "plans/updates/<int:pk>/attachments/new/",
+        updates.attachment_upload,
+        name="update_attachment_upload",
+    ),
+    path(
+        "plans/updates/attachments/<int:pk>/",
+        updates.attachment_download,
+        name="update_attachment",
+    ),
 ]

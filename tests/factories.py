@@ -1,9 +1,21 @@
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
 
 from accounts.models import User
 from accounts.roles import Role
-from regions.models import Cercle, Office, Region
+from regions.models import (
+    Cercle,
+    Office,
+    Pillar,
+    PlanPriority,
+    PlanUpdate,
+    PriorityProgress,
+    Region,
+    RegionalPlan,
+)
 
 
 class RegionFactory(factory.django.DjangoModelFactory):
@@ -48,3 +60,51 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted: Role | None, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get(name=extracted.value))
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A regional plan of Gao (by default) for 2024–2025, in draft."""
+
+    class Meta:
+        model = RegionalPlan
+
+    region = factory.LazyFunction(lambda: Region.objects.get(code="ML-7"))
+    title = factory.Sequence(lambda n: f"Plan régional de stabilisation {n}")
+    period_start = datetime.date(2024, 1, 1)
+    period_end = datetime.date(2025, 12, 31)
+    context_analysis = "Analyse du contexte sécuritaire et humanitaire."
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanPriority
+
+    plan = factory.SubFactory(PlanFactory)
+    code = factory.Sequence(lambda n: f"AXE-{n}")
+    title = factory.Sequence(lambda n: f"Axe prioritaire {n}")
+    pillar = Pillar.BASIC_SERVICES
+    estimated_cost_usd = Decimal("250000.00")
+
+
+class PlanUpdateFactory(factory.django.DjangoModelFactory):
+    """A draft update of a validated plan (pass `plan=` for another one)."""
+
+    class Meta:
+        model = PlanUpdate
+
+    plan = factory.SubFactory(PlanFactory, status=RegionalPlan.Status.VALIDATED)
+    period_start = datetime.date(2024, 1, 1)
+    period_end = datetime.date(2024, 3, 31)
+    narrative = "Progrès réguliers malgré la saison des pluies."
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PriorityProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorityProgress
+
+    update = factory.SubFactory(PlanUpdateFactory)
+    priority = factory.LazyAttribute(lambda row: PriorityFactory(plan=row.update.plan))
+    status = PriorityProgress.Status.ON_TRACK
+    narrative = "Travaux engagés."

@@ -1,0 +1,54 @@
+"""Forms shared by every app that uses the review workflow or attached files."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reviews.files import validate_upload
+
+
+class OnceMixin(forms.Form):
+    """A hidden one-time token: the same form posted twice creates one record
+    (services store it in the record's `creation_token`)."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+class VersionMixin(forms.Form):
+    """The version the form was opened at, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, Excel or image; checked by content, size limited."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload)
+        return upload
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What must change"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Say what must change: a comment is required.")},
+    )
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(_("Say what must change: a comment is required."))
+        return comment

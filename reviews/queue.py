@@ -1,0 +1,75 @@
+"""The review queue: what awaits a reviewer, what was returned to a submitter,
+and their drafts, across every model that uses the workflow."""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+
+from accounts import access
+from reviews.models import Reviewable, ReviewStatus
+
+SECTION_LIMIT = 50
+
+
+def reviewable_models() -> list[type[Reviewable]]:
+    return [model for model in apps.get_models() if issubclass(model, Reviewable)]
+
+
+@dataclass
+class Section:
+    items: list = field(default_factory=list)
+    total: int = 0
+
+
+def _collect(querysets) -> Section:
+    section = Section()
+    for queryset in querysets:
+        section.total += queryset.count()
+        section.items.extend(queryset[:SECTION_LIMIT])
+    section.items.sort(key=lambda item: item.submitted_at or item.updated_at)
+    del section.items[SECTION_LIMIT:]
+    return section
+
+
+def _awaiting(user):
+    if not access.can_review(user):
+        return []
+    return [
+        model.queue_queryset()
+        .filter(review_status=ReviewStatus.SUBMITTED)
+        .exclude(submitted_by=user)
+        .order_by("submitted_at")
+        for model in reviewable_models()
+    ]
+
+
+def _returned(user):
+    return [
+        model.queue_queryset()
+        .filter(review_status=ReviewStatus.RETURNED, submitted_by=user)
+        .order_by("reviewed_at")
+        for model in reviewable_models()
+    ]
+
+
+def _drafts(user):
+    return [
+        model.queue_queryset()
+        .filter(review_status=ReviewStatus.DRAFT, created_by=user)
+        .order_by("-updated_at")
+        for model in reviewable_models()
+    ]
+
+
+def queue_for(user) -> dict[str, Section]:
+    """The three sections of `user`'s queue: two queries per model and section."""
+    return {
+        "awaiting": _collect(_awaiting(user)),
+        "returned": _collect(_returned(user)),
+        "drafts": _collect(_drafts(user)),
+    }
+
+
+def pending_count(user) -> int:
+    """What the navigation shows: items awaiting the user's review or returned to them."""
+    return sum(queryset.count() for queryset in _awaiting(user) + _returned(user))
