@@ -37,8 +37,10 @@ def _save_status(item: Reviewable, *fields: str) -> None:
 
 
 @transaction.atomic
-def submit(item: Reviewable, *, by) -> Reviewable:
-    """Send a draft or returned item to headquarters for review."""
+def submit(item: Reviewable, *, by, notify: bool = True) -> Reviewable:
+    """Send a draft or returned item to headquarters for review.
+
+    `notify=False` (demo data, imports) sends no e-mail."""
     item = _locked(item)
     if not can_proceed(item._submit):
         raise WorkflowError(_("Only a draft or a returned item can be submitted."))
@@ -52,7 +54,8 @@ def submit(item: Reviewable, *, by) -> Reviewable:
     item.reviewed_at = None
     _save_status(item, "submitted_by", "submitted_at", "reviewed_by", "reviewed_at")
     _record(item, action=ReviewEvent.Action.SUBMITTED, actor=by)
-    transaction.on_commit(lambda: notifications.submitted(item))
+    if notify:
+        transaction.on_commit(lambda: notifications.submitted(item))
     return item
 
 
@@ -64,7 +67,7 @@ def _check_reviewer(item: Reviewable, reviewer) -> None:
 
 
 @transaction.atomic
-def approve(item: Reviewable, *, by, comment: str = "") -> Reviewable:
+def approve(item: Reviewable, *, by, comment: str = "", notify: bool = True) -> Reviewable:
     """Approve a submitted item; it is then read-only."""
     item = _locked(item)
     if not can_proceed(item._approve):
@@ -75,14 +78,17 @@ def approve(item: Reviewable, *, by, comment: str = "") -> Reviewable:
     item.reviewed_at = timezone.now()
     _save_status(item, "reviewed_by", "reviewed_at")
     _record(item, action=ReviewEvent.Action.APPROVED, actor=by, comment=comment.strip())
-    transaction.on_commit(
-        lambda: notifications.reviewed(item, approved=True, comment=comment.strip())
-    )
+    if notify:
+        transaction.on_commit(
+            lambda: notifications.reviewed(item, approved=True, comment=comment.strip())
+        )
     return item
 
 
 @transaction.atomic
-def return_for_changes(item: Reviewable, *, by, comment: str) -> Reviewable:
+def return_for_changes(
+    item: Reviewable, *, by, comment: str, notify: bool = True
+) -> Reviewable:
     """Send a submitted item back to its submitter with a mandatory comment."""
     comment = (comment or "").strip()
     if not comment:
@@ -96,7 +102,10 @@ def return_for_changes(item: Reviewable, *, by, comment: str) -> Reviewable:
     item.reviewed_at = timezone.now()
     _save_status(item, "reviewed_by", "reviewed_at")
     _record(item, action=ReviewEvent.Action.RETURNED, actor=by, comment=comment)
-    transaction.on_commit(lambda: notifications.reviewed(item, approved=False, comment=comment))
+    if notify:
+        transaction.on_commit(
+            lambda: notifications.reviewed(item, approved=False, comment=comment)
+        )
     return item
 
 

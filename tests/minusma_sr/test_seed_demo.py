@@ -142,3 +142,41 @@ def test_seed_demo_without_password_in_development_uses_the_default_and_says_so(
     assert DEVELOPMENT_PASSWORD in output
     for user in User.objects.filter(username__in=EXPECTED):
         assert user.check_password(DEVELOPMENT_PASSWORD), user.username
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_plans_of_the_four_northern_regions_with_updates_in_every_state():
+    from regions.models import PlanUpdate, RegionalPlan
+
+    call_command("seed_demo", password="demo-password-1", stdout=io.StringIO())
+
+    plans = RegionalPlan.objects.select_related("region")
+    assert sorted(plan.region.code for plan in plans) == ["ML-5", "ML-6", "ML-7", "ML-8"]
+    for plan in plans:
+        assert 4 <= plan.priorities.count() <= 6
+        assert plan.title.startswith("Plan régional")
+    pillars = set(plans[0].priorities.values_list("pillar", flat=True))
+    assert len(pillars) >= 4
+    states = set(PlanUpdate.objects.values_list("review_status", flat=True))
+    assert states == {"draft", "submitted", "returned", "approved"}
+
+
+@pytest.mark.django_db
+def test_second_seed_demo_adds_no_plan_update_or_history():
+    from regions.models import PlanPriority, PlanUpdate, RegionalPlan
+    from reviews.models import ReviewEvent
+
+    def counts():
+        return (
+            RegionalPlan.objects.count(),
+            PlanPriority.objects.count(),
+            PlanUpdate.objects.count(),
+            ReviewEvent.objects.count(),
+            RegionalPlan.history.count(),
+        )
+
+    call_command("seed_demo", password="demo-password-1", stdout=io.StringIO())
+    before = counts()
+    call_command("seed_demo", password="demo-password-1", stdout=io.StringIO())
+
+    assert counts() == before

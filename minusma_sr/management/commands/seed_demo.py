@@ -7,9 +7,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
+from minusma_sr.demo.plans import seed_plans, updates_by_state
 from regions.models import Office
 
 # Used only when DEBUG is on and no --password is given.
@@ -45,12 +47,16 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             created, updated = seed_users(password)
+            plans = seed_plans()
 
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created, {updated} updated."))
+        states = ", ".join(f"{count} {state}" for state, count in updates_by_state().items())
+        self.stdout.write(f"Demo plans: {plans} created; plan updates: {states}.")
         self.stdout.write(f"Sign in at /accounts/login/ with one of these users; password: {how}.")
-        for username, _first, _last, role, office, _staff, superuser in DEMO_USERS:
-            label = "administrator" if superuser else role.label
-            self.stdout.write(f"  {username:<12} {label} ({office or 'no office'})")
+        with translation.override("en"):
+            for username, _first, _last, role, office, _staff, superuser in DEMO_USERS:
+                label = "administrator" if superuser else role.label
+                self.stdout.write(f"  {username:<12} {label} ({office or 'no office'})")
 
 
 def seed_users(password: str) -> tuple[int, int]:
