@@ -124,8 +124,6 @@ class PlanUpdateAdmin(SimpleHistoryAdmin):
                 reopened += 1
         self.message_user(
             request,
-            ngettext(
-                "%(count)d update reopened.", "%(count)d updates reopened.", reopened
-            )
+            ngettext("%(count)d update reopened.", "%(count)d updates reopened.", reopened)
             % {"count": reopened},
         )

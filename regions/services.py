@@ -14,6 +14,7 @@ from accounts import access
 from regions.models import (
     PlanPriority,
     PlanUpdate,
+    PlanUpdateAttachment,
     PriorityProgress,
     RegionalPlan,
 )
@@ -69,6 +70,14 @@ def changes_between(model, old_record, new_record) -> list[Change]:
     ]
 
 
+def _subject(model, record) -> str:
+    # Not `record.instance`: it reads the fields history leaves out from the
+    # live row, one query per record. The tracked fields are enough to name it.
+    return str(
+        model(**{field.attname: getattr(record, field.attname) for field in record.tracked_fields})
+    )
+
+
 def history_of(model, records) -> list[HistoryEntry]:
     """Turn history records (of one or more objects, any order) into entries,
     newest first, each with its field changes: one pass, no extra queries."""
@@ -83,7 +92,7 @@ def history_of(model, records) -> list[HistoryEntry]:
                 HistoryEntry(
                     at=record.history_date,
                     user=record.history_user,
-                    subject=str(record.instance),
+                    subject=_subject(model, record),
                     kind=record.history_type,
                     changes=changes,
                 )
@@ -294,6 +303,19 @@ def _save_progress(update: PlanUpdate, progress: dict[int, tuple[str, str]]) -> 
         elif (row.status, row.narrative) != (status, narrative):
             row.status, row.narrative = status, narrative
             row.save(update_fields=["status", "narrative"])
+
+
+@transaction.atomic
+def attach_to_update(update: PlanUpdate, *, by, upload, title: str = ""):
+    """Attach a file to an update that is still open for changes (the row is
+    locked so that an approval cannot slip in between the check and the write)."""
+    current = PlanUpdate.objects.select_for_update().get(pk=update.pk)
+    if not current.is_editable:
+        raise ValidationError(
+            _("This update is %(status)s and can no longer be edited.")
+            % {"status": current.get_review_status_display()}
+        )
+    return attach_file(PlanUpdateAttachment, by=by, upload=upload, title=title, update=current)
 
 
 # --- Files --------------------------------------------------------------------------------

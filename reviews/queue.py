@@ -21,12 +21,14 @@ class Section:
     total: int = 0
 
 
-def _collect(querysets) -> Section:
+def _collect(querysets, *, oldest_first_by: str) -> Section:
+    """Count every model's items and keep the oldest by `oldest_first_by`,
+    merged across models, so that "the N oldest of M" holds for every section."""
     section = Section()
     for queryset in querysets:
         section.total += queryset.count()
-        section.items.extend(queryset[:SECTION_LIMIT])
-    section.items.sort(key=lambda item: item.submitted_at or item.updated_at)
+        section.items.extend(queryset.order_by(oldest_first_by, "pk")[:SECTION_LIMIT])
+    section.items.sort(key=lambda item: getattr(item, oldest_first_by))
     del section.items[SECTION_LIMIT:]
     return section
 
@@ -38,25 +40,20 @@ def _awaiting(user):
         model.queue_queryset()
         .filter(review_status=ReviewStatus.SUBMITTED)
         .exclude(submitted_by=user)
-        .order_by("submitted_at")
         for model in reviewable_models()
     ]
 
 
 def _returned(user):
     return [
-        model.queue_queryset()
-        .filter(review_status=ReviewStatus.RETURNED, submitted_by=user)
-        .order_by("reviewed_at")
+        model.queue_queryset().filter(review_status=ReviewStatus.RETURNED, submitted_by=user)
         for model in reviewable_models()
     ]
 
 
 def _drafts(user):
     return [
-        model.queue_queryset()
-        .filter(review_status=ReviewStatus.DRAFT, created_by=user)
-        .order_by("-updated_at")
+        model.queue_queryset().filter(review_status=ReviewStatus.DRAFT, created_by=user)
         for model in reviewable_models()
     ]
 
@@ -64,9 +61,9 @@ def _drafts(user):
 def queue_for(user) -> dict[str, Section]:
     """The three sections of `user`'s queue: two queries per model and section."""
     return {
-        "awaiting": _collect(_awaiting(user)),
-        "returned": _collect(_returned(user)),
-        "drafts": _collect(_drafts(user)),
+        "awaiting": _collect(_awaiting(user), oldest_first_by="submitted_at"),
+        "returned": _collect(_returned(user), oldest_first_by="reviewed_at"),
+        "drafts": _collect(_drafts(user), oldest_first_by="updated_at"),
     }
 
 

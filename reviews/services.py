@@ -86,9 +86,7 @@ def approve(item: Reviewable, *, by, comment: str = "", notify: bool = True) -> 
 
 
 @transaction.atomic
-def return_for_changes(
-    item: Reviewable, *, by, comment: str, notify: bool = True
-) -> Reviewable:
+def return_for_changes(item: Reviewable, *, by, comment: str, notify: bool = True) -> Reviewable:
     """Send a submitted item back to its submitter with a mandatory comment."""
     comment = (comment or "").strip()
     if not comment:
@@ -103,9 +101,7 @@ def return_for_changes(
     _save_status(item, "reviewed_by", "reviewed_at")
     _record(item, action=ReviewEvent.Action.RETURNED, actor=by, comment=comment)
     if notify:
-        transaction.on_commit(
-            lambda: notifications.reviewed(item, approved=False, comment=comment)
-        )
+        transaction.on_commit(lambda: notifications.reviewed(item, approved=False, comment=comment))
     return item
 
 

@@ -1,34 +1,182 @@
-from django.http import HttpResponse
+"""Pages of plan updates: create and edit them with their progress on each
+priority, attach files, and move them through the review workflow.
 
-def attachment_download(request, pk=None):
-    return HttpResponse('placeholder')
+Refusals follow one rule: who may act is enforced with 403 (regions.access
+and the review services); what the update's state no longer allows (it is
+submitted or approved) is a message and a redirect to the update."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-def attachment_upload(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def update_approve(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def update_create(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def update_detail(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def update_edit(request, pk=None):
-    return HttpResponse('placeholder')
+from regions import access, services
+from regions.forms.updates import PlanUpdateCreateForm, PlanUpdateForm, ProgressForm
+from regions.models import PlanUpdate, PlanUpdateAttachment, RegionalPlan
+from reviews import files
+from reviews import services as review
+from reviews.forms import ApproveForm, AttachmentForm, ReturnForm
 
 
-def update_return(request, pk=None):
-    return HttpResponse('placeholder')
+def _data(request):
+    return request.POST if request.method == "POST" else None
 
 
-def update_submit(request, pk=None):
-    return HttpResponse('placeholder')
+def _error(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
 
 
+def _refuse_change(request, update: PlanUpdate):
+    if update.is_locked:
+        messages.error(request, _("This update is approved: it is read-only."))
+    else:
+        messages.error(request, _("This update awaits review: it can change only if returned."))
+    return redirect(update)
+
+
+def _render_detail(request, update: PlanUpdate, *, return_form=None):
+    user = request.user
+    context = {
+        "update": update,
+        "progress": update.progress.select_related("priority"),
+        "attachments": update.attachments.select_related("uploaded_by"),
+        "events": review.timeline(update),
+        "can_edit": update.is_editable and access.can_edit_plan(user, update.plan),
+        "can_review": access.can_review_update(user, update),
+        # Two forms on one page, each with a `comment`: distinct HTML ids.
+        "approve_form": ApproveForm(auto_id="approve_%s"),
+        "return_form": return_form or ReturnForm(auto_id="return_%s"),
+        "approve_url": reverse("regions:update_approve", args=[update.pk]),
+        "return_url": reverse("regions:update_return", args=[update.pk]),
+    }
+    return render(request, "regions/update_detail.html", context)
+
+
+@login_required
+def update_detail(request, pk):
+    return _render_detail(request, access.get_update(pk))
+
+
+@login_required
+def update_create(request, pk):
+    plan = access.get_plan_for_edit(request.user, pk)
+    if plan.status != RegionalPlan.Status.VALIDATED:
+        messages.error(request, _("Updates are reported on validated plans only."))
+        return redirect(plan)
+    form = PlanUpdateCreateForm(_data(request), instance=PlanUpdate(plan=plan))
+    progress_form = ProgressForm(_data(request), priorities=list(plan.priorities.all()))
+    if request.method == "POST" and all([form.is_valid(), progress_form.is_valid()]):
+        update, created = services.create_update(
+            plan,
+            by=request.user,
+            token=form.cleaned_data["token"],
+            progress=progress_form.progress(),
+            **form.update_fields(),
+        )
+        if created:
+            messages.success(request, _("Update saved as a draft: submit it when it is complete."))
+        else:
+            messages.info(request, _("This form had already been sent: the update exists once."))
+        return redirect(update)
+    context = {"plan": plan, "form": form, "progress_form": progress_form}
+    return render(request, "regions/update_form.html", context)
+
+
+@login_required
+def update_edit(request, pk):
+    update = access.get_update_for_edit(request.user, pk)
+    if not update.is_editable:
+        return _refuse_change(request, update)
+    form = PlanUpdateForm(_data(request), instance=update)
+    progress_form = ProgressForm(
+        _data(request),
+        priorities=list(update.plan.priorities.all()),
+        rows=update.progress.all(),
+    )
+    if request.method == "POST" and all([form.is_valid(), progress_form.is_valid()]):
+        try:
+            services.edit_update(
+                update, by=request.user, progress=progress_form.progress(), **form.update_fields()
+            )
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("Update saved."))
+        return redirect(update)
+    context = {"plan": update.plan, "update": update, "form": form, "progress_form": progress_form}
+    return render(request, "regions/update_form.html", context)
+
+
+@login_required
+@require_POST
+def update_submit(request, pk):
+    update = access.get_update_for_edit(request.user, pk)
+    try:
+        review.submit(update, by=request.user)
+    except review.WorkflowError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Update submitted: headquarters will review it."))
+    return redirect(update)
+
+
+@login_required
+@require_POST
+def update_approve(request, pk):
+    update = access.get_update_for_review(request.user, pk)
+    form = ApproveForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        review.approve(update, by=request.user, comment=comment)
+    except review.WorkflowError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Update approved: the submitter has been told."))
+    return redirect(update)
+
+
+@login_required
+@require_POST
+def update_return(request, pk):
+    update = access.get_update_for_review(request.user, pk)
+    form = ReturnForm(request.POST, auto_id="return_%s")
+    if not form.is_valid():
+        return _render_detail(request, update, return_form=form)
+    try:
+        review.return_for_changes(update, by=request.user, comment=form.cleaned_data["comment"])
+    except review.WorkflowError as error:
+        _error(request, error)
+    else:
+        messages.success(request, _("Update returned: the submitter has been told what to change."))
+    return redirect(update)
+
+
+@login_required
+def attachment_upload(request, pk):
+    update = access.get_update_for_edit(request.user, pk)
+    if not update.is_editable:
+        return _refuse_change(request, update)
+    form = AttachmentForm(_data(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attach_to_update(
+                update,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            _error(request, error)
+            return redirect(update)
+        messages.success(request, _("File attached."))
+        return redirect(update)
+    return render(request, "regions/attachment_form.html", {"update": update, "form": form})
+
+
+@login_required
+def attachment_download(request, pk):
+    # Every signed-in user reads every plan update, attachments included.
+    return files.serve(get_object_or_404(PlanUpdateAttachment, pk=pk))
