@@ -1,50 +1,356 @@
-from django.http import HttpResponse
+"""Regional plans with their priorities and documents: the list, one plan,
+creating and editing, and the steps draft → under review → validated → archived.
 
-def document_download(request, pk=None):
-    return HttpResponse('placeholder')
+Access comes from `regions.access`, every write from `regions.services`."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_safe
 
-def document_upload(request, pk=None):
-    return HttpResponse('placeholder')
+from accounts import access as accounts_access
+from regions import access, services
+from regions.filters import PlanFilter
+from regions.forms.plans import (
+    DUPLICATE_CODE,
+    PlanCreateForm,
+    PlanEditForm,
+    PriorityCreateForm,
+    PriorityEditForm,
+    ValidatePlanForm,
+    model_fields,
+)
+from regions.models import PlanDocument, PlanPriority, RegionalPlan
+from reviews.files import serve
+from reviews.forms import AttachmentForm
 
-
-def plan_archive(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def plan_back_to_draft(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def plan_create(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def plan_detail(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def plan_edit(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def plan_list(request, pk=None):
-    return HttpResponse('placeholder')
-
-
-def plan_send_for_review(request, pk=None):
-    return HttpResponse('placeholder')
+PLANS_PER_PAGE = 25
+Status = RegionalPlan.Status
 
 
-def plan_validate(request, pk=None):
-    return HttpResponse('placeholder')
+def _posted(request):
+    return request.POST if request.method == "POST" else None
 
 
-def priority_create(request, pk=None):
-    return HttpResponse('placeholder')
+def _plans_with_totals():
+    # The region joined and, per plan, its number of priorities and their
+    # estimated cost, summed by the database. GROUP BY drops the model's default
+    # ordering, so it is named here.
+    return (
+        RegionalPlan.objects.for_list()
+        .annotate(
+            priority_count=Count("priorities"),
+            estimated_cost=Sum("priorities__estimated_cost_usd"),
+        )
+        .order_by("-period_start", "region__name_fr", "pk")
+    )
 
 
-def priority_edit(request, pk=None):
-    return HttpResponse('placeholder')
+def _priorities_of(plan: RegionalPlan):
+    priorities = plan.priorities.all()
+    # `PlanPriority.projects` is the reverse side of the projects app's
+    # Project.priority, which does not exist yet: prefetch it once it does, and
+    # until then the page shows that no project is linked.
+    if hasattr(PlanPriority, "projects"):
+        priorities = priorities.prefetch_related("projects")
+    return priorities
 
 
+def _not_editable(request, plan: RegionalPlan):
+    messages.error(request, _("A validated or archived plan can no longer be edited."))
+    return redirect(plan)
+
+
+def _with_version(request, version: int):
+    """The posted form again, as if opened at `version`: saving it re-applies
+    the person's values over what the other person saved."""
+    data = request.POST.copy()
+    data["version"] = version
+    return data
+
+
+def _conflict(request, template: str, form, conflict: services.EditConflict, **context):
+    """The edit form again (409), with what the other person changed."""
+    context.update(form=form, conflict=conflict)
+    return render(request, template, context, status=409)
+
+
+# --- Reading ---------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def plan_list(request):
+    filterset = PlanFilter(request.GET, queryset=_plans_with_totals())
+    # With an invalid filter the form shows the error and the list nothing,
+    # rather than rows the person did not ask for.
+    plans = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "querystring": query.urlencode(),
+        "can_create": accounts_access.editable_regions(request.user).exists(),
+    }
+    return render(request, "regions/plan_list.html", context)
+
+
+@login_required
+@require_safe
+def plan_detail(request, pk):
+    plan = access.get_plan(pk)
+    editor = access.can_edit_plan(request.user, plan)
+    context = {
+        "plan": plan,
+        "priorities": _priorities_of(plan),
+        "estimated_cost": plan.priorities.aggregate(total=Sum("estimated_cost_usd"))["total"],
+        "updates": plan.updates.all(),
+        "documents": plan.documents.select_related("uploaded_by"),
+        "history": services.plan_history(plan),
+        "can_edit": editor and plan.is_editable,
+        "can_send": editor and plan.status == Status.DRAFT,
+        "can_add_update": editor and plan.status == Status.VALIDATED,
+        "can_decide": accounts_access.is_headquarters_officer(request.user),
+    }
+    return render(request, "regions/plan_detail.html", context)
+
+
+@login_required
+@require_safe
+def document_download(request, pk):
+    # Every signed-in user reads every plan, so its documents too.
+    return serve(get_object_or_404(PlanDocument, pk=pk))
+
+
+# --- Plans and priorities --------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    if not accounts_access.editable_regions(request.user).exists():
+        raise PermissionDenied
+    form = PlanCreateForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        plan, created = services.create_plan(
+            by=request.user, token=form.cleaned_data["token"], **model_fields(form)
+        )
+        if created:
+            messages.success(request, _("The plan was created as a draft."))
+        else:
+            messages.info(request, _("This form had already been sent: the plan exists once."))
+        return redirect(plan)
+    return render(request, "regions/plan_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk):
+    plan = access.get_plan_for_edit(request.user, pk)
+    if not plan.is_editable:
+        return _not_editable(request, plan)
+    form = PlanEditForm(
+        _posted(request), instance=plan, user=request.user, initial={"version": plan.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_plan(
+                plan, by=request.user, version=form.cleaned_data["version"], **model_fields(form)
+            )
+        except services.EditConflict as conflict:
+            current = access.get_plan(pk)
+            retry = PlanEditForm(
+                _with_version(request, current.version), instance=current, user=request.user
+            )
+            return _conflict(request, "regions/plan_form.html", retry, conflict, plan=current)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(plan)
+        messages.success(request, _("The plan was saved."))
+        return redirect(plan)
+    return render(request, "regions/plan_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_create(request, pk):
+    plan = access.get_plan_for_edit(request.user, pk)
+    if not plan.is_editable:
+        return _not_editable(request, plan)
+    form = PriorityCreateForm(_posted(request), plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_priority(
+                plan, by=request.user, token=form.cleaned_data["token"], **model_fields(form)
+            )[1]
+        except IntegrityError:
+            # Another person added the same code since the form was checked.
+            form.add_error("code", DUPLICATE_CODE)
+        else:
+            if created:
+                messages.success(request, _("The priority was added."))
+            else:
+                messages.info(
+                    request, _("This form had already been sent: the priority exists once.")
+                )
+            return redirect(plan)
+    return render(request, "regions/priority_form.html", {"form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_edit(request, pk):
+    priority = access.get_priority_for_edit(request.user, pk)
+    plan = priority.plan
+    if not plan.is_editable:
+        return _not_editable(request, plan)
+    form = PriorityEditForm(
+        _posted(request), instance=priority, plan=plan, initial={"version": priority.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_priority(
+                priority,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **model_fields(form),
+            )
+        except services.EditConflict as conflict:
+            current = access.get_priority_for_edit(request.user, pk)
+            retry = PriorityEditForm(
+                _with_version(request, current.version), instance=current, plan=plan
+            )
+            context = {"plan": plan, "priority": current}
+            return _conflict(request, "regions/priority_form.html", retry, conflict, **context)
+        except IntegrityError:
+            form.add_error("code", DUPLICATE_CODE)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(plan)
+        else:
+            messages.success(request, _("The priority was saved."))
+            return redirect(plan)
+    context = {"form": form, "plan": plan, "priority": priority}
+    return render(request, "regions/priority_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request, pk):
+    plan = access.get_plan_for_edit(request.user, pk)
+    if not plan.is_editable:
+        return _not_editable(request, plan)
+    form = AttachmentForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.attach_file(
+            PlanDocument,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            plan=plan,
+        )
+        messages.success(request, _("The document was added."))
+        return redirect(plan)
+    return render(request, "regions/document_form.html", {"form": form, "plan": plan})
+
+
+# --- Workflow ----------------------------------------------------------------------
+
+
+def _step(request, plan: RegionalPlan, service, **page):
+    """GET: ask for confirmation. POST: take the step, or say why it cannot be taken."""
+    if request.method == "POST":
+        try:
+            service(plan, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, page["done"])
+        return redirect(plan)
+    return render(request, "regions/plan_confirm.html", {"plan": plan, **page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_send_for_review(request, pk):
+    plan = access.get_plan_for_edit(request.user, pk)
+    return _step(
+        request,
+        plan,
+        services.send_plan_for_review,
+        heading=gettext_lazy("Send the plan for review"),
+        explanation=gettext_lazy(
+            "Headquarters will review the plan, then validate it or return it to draft."
+        ),
+        button=gettext_lazy("Send for review"),
+        done=gettext_lazy("The plan was sent for review."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_back_to_draft(request, pk):
+    plan = access.get_plan_for_decision(request.user, pk)
+    return _step(
+        request,
+        plan,
+        services.return_plan_to_draft,
+        heading=gettext_lazy("Return the plan to draft"),
+        explanation=gettext_lazy(
+            "The regional office can then change the plan and send it for review again."
+        ),
+        button=gettext_lazy("Return to draft"),
+        done=gettext_lazy("The plan is back in draft."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_archive(request, pk):
+    plan = access.get_plan_for_decision(request.user, pk)
+    return _step(
+        request,
+        plan,
+        services.archive_plan,
+        heading=gettext_lazy("Archive the plan"),
+        explanation=gettext_lazy(
+            "An archived plan is kept for reference: it can no longer be changed or reported on."
+        ),
+        button=gettext_lazy("Archive"),
+        button_class="btn--danger",
+        done=gettext_lazy("The plan was archived."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_validate(request, pk):
+    plan = access.get_plan_for_decision(request.user, pk)
+    form = ValidatePlanForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.validate_plan(plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The plan was validated."))
+            return redirect(plan)
+    context = {
+        "plan": plan,
+        "form": form,
+        "heading": _("Validate the plan"),
+        "explanation": _(
+            "Record when and by which authority the plan was validated. A validated plan "
+            "can no longer be changed; the regional office then reports on it."
+        ),
+        "button": _("Validate"),
+    }
+    return render(request, "regions/plan_confirm.html", context)

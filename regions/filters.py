@@ -1,0 +1,77 @@
+"""Filters of the regions app's list pages (django-filter)."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Pillar, PlanPriority, Region, RegionalPlan
+
+
+class YearFilter(django_filters.NumberFilter):
+    # A whole year, bounded so that it always makes a valid date.
+    field_class = forms.IntegerField
+
+
+# (model field, query parameter, label) of the columns the list sorts on.
+SORTS = [
+    ("region__name_fr", "region", _("Region")),
+    ("period_start", "period_start", _("Period start")),
+    ("status", "status", _("Status")),
+    ("title", "title", _("Title")),
+]
+
+
+class PlanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.all(), empty_label=_("All regions")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=RegionalPlan.Status.choices, empty_label=_("Any status")
+    )
+    period = YearFilter(
+        label=_("Year"),
+        method="covering_year",
+        min_value=1960,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    pillar = django_filters.ChoiceFilter(
+        label=_("Pillar"),
+        choices=Pillar.choices,
+        empty_label=_("Any pillar"),
+        method="with_pillar",
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields={field: param for field, param, _label in SORTS},
+        # Choices given here, lazily, so that they follow each request's
+        # language (the default ones are fixed in the language of start-up).
+        choices=[(param, label) for _field, param, label in SORTS]
+        + [
+            (f"-{param}", format_lazy(_("{field} (descending)"), field=label))
+            for _field, param, label in SORTS
+        ],
+    )
+
+    class Meta:
+        model = RegionalPlan
+        fields = ["q", "region", "status", "period", "pillar"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(context_analysis__icontains=value))
+
+    def covering_year(self, queryset, name, value):
+        return queryset.filter(
+            period_start__lte=datetime.date(value, 12, 31),
+            period_end__gte=datetime.date(value, 1, 1),
+        )
+
+    def with_pillar(self, queryset, name, value):
+        # A subquery rather than a join: a join on priorities would repeat each
+        # plan once per matching priority and inflate the list's totals.
+        return queryset.filter(pk__in=PlanPriority.objects.filter(pillar=value).values("plan_id"))
