@@ -60,14 +60,21 @@ def _display(model, field_name: str, value) -> str:
 
 def changes_between(model, old_record, new_record) -> list[Change]:
     delta = new_record.diff_against(old_record, excluded_fields=["version"])
-    return [
-        Change(
-            field=str(model._meta.get_field(change.field).verbose_name),
-            old=_display(model, change.field, change.old),
-            new=_display(model, change.field, change.new),
+    changes = []
+    for change in delta.changes:
+        field = model._meta.get_field(change.field)
+        old, new = change.old, change.new
+        if field.is_relation:
+            # The related rows themselves, not their ids (select them with the records).
+            old, new = getattr(old_record, field.name), getattr(new_record, field.name)
+        changes.append(
+            Change(
+                field=str(field.verbose_name),
+                old=_display(model, change.field, old),
+                new=_display(model, change.field, new),
+            )
         )
-        for change in delta.changes
-    ]
+    return changes
 
 
 def _subject(model, record) -> str:

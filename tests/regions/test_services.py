@@ -81,11 +81,13 @@ def test_plan_moves_through_its_states_with_history(hq_user, gao_officer):
 
     assert plan.status == RegionalPlan.Status.ARCHIVED
     entries = services.plan_history(plan)
-    statuses = [c for e in entries for c in e.changes if c.field == "status"]
+    label = str(RegionalPlan._meta.get_field("status").verbose_name)
+    statuses = [c for e in entries for c in e.changes if c.field == label]
+    draft, review, validated, archived = (str(s.label) for s in RegionalPlan.Status)
     assert [(c.old, c.new) for c in reversed(statuses)] == [
-        ("draft", "under review"),
-        ("under review", "validated"),
-        ("validated", "archived"),
+        (draft, review),
+        (review, validated),
+        (validated, archived),
     ]
     assert {e.user for e in entries} == {gao_officer, hq_user}
 
@@ -152,3 +154,16 @@ def test_a_validated_plan_can_no_longer_be_edited(gao_officer):
         services.edit_plan(plan, by=gao_officer, version=plan.version, title="Autre")
     with pytest.raises(ValidationError):
         services.create_priority(plan, by=gao_officer, code="Z", title="Z", pillar="dialogue")
+
+
+def test_history_names_a_new_region_not_its_id(hq_user):
+    from regions.models import Region
+
+    plan = PlanFactory()
+    services.edit_plan(
+        plan, by=hq_user, version=plan.version, region=Region.objects.get(code="ML-9")
+    )
+
+    label = str(RegionalPlan._meta.get_field("region").verbose_name)
+    changes = [c for e in services.plan_history(plan) for c in e.changes if c.field == label]
+    assert [(c.old, c.new) for c in changes] == [("Gao", "Ménaka")]
