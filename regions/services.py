@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -54,7 +55,7 @@ def _display(model, field_name: str, value) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, date):
-        return value.isoformat()
+        return date_format(value, "SHORT_DATE_FORMAT")
     return str(value)
 
 
