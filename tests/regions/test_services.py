@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from regions import services
 from regions.models import PlanPriority, RegionalPlan
@@ -47,7 +48,7 @@ def test_validating_an_overlapping_plan_is_refused_and_changes_nothing(hq_user):
     PlanFactory(status=RegionalPlan.Status.VALIDATED)
     plan = PlanFactory(status=RegionalPlan.Status.UNDER_REVIEW, **NEXT_YEAR)
 
-    with pytest.raises(ValidationError, match="already covers"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already covers"):
         services.validate_plan(
             plan, by=hq_user, validation_date=datetime.date(2025, 6, 2), validating_authority="X"
         )
@@ -66,7 +67,7 @@ def test_plan_moves_through_its_states_with_history(hq_user, gao_officer):
         period_end=datetime.date(2025, 12, 31),
     )
     assert created
-    with pytest.raises(ValidationError, match="priority"):
+    with translation.override("en"), pytest.raises(ValidationError, match="priority"):
         services.send_plan_for_review(plan, by=gao_officer)
     services.create_priority(plan, by=gao_officer, code="A1", title="Eau", pillar="basic_services")
 
