@@ -48,8 +48,10 @@ def test_submitting_emails_every_active_hq_officer_in_their_language(
     assert to_english.subject.startswith("To review: Gao: update")
     assert "submitted" in to_english.body and str(gao_officer) in to_english.body
     assert url_of(update) in to_english.body
-    # The French text comes from the catalogue; the link is there whatever the language.
-    assert url_of(update) in by_recipient[french.email].body
+    to_french = by_recipient[french.email]
+    assert to_french.subject.startswith("À examiner : Gao : mise à jour")
+    assert "Bonjour" in to_french.body and "submitted" not in to_french.body
+    assert url_of(update) in to_french.body
 
 
 def test_hq_officer_who_submits_is_not_emailed(
