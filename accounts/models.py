@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -32,6 +34,12 @@ class User(AbstractUser):
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
+    )
+
+    # The secret in the address of the person's calendar feed of meetings
+    # (calendar applications cannot sign in); reset it to revoke old links.
+    calendar_token = models.UUIDField(
+        _("calendar feed key"), default=uuid.uuid4, unique=True, editable=False
     )
 
     class Meta:

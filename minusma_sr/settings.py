@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "simple_history",
+    "django_countries",
     *PORTAL_APPS,
 ]
 

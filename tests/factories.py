@@ -3,9 +3,11 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from coordination.models import CoordinationBody, Decision, Meeting, Membership, Organisation
 from regions.models import (
     Cercle,
     Office,
@@ -108,3 +110,55 @@ class PriorityProgressFactory(factory.django.DjangoModelFactory):
     priority = factory.LazyAttribute(lambda row: PriorityFactory(plan=row.update.plan))
     status = PriorityProgress.Status.ON_TRACK
     narrative = "Travaux engagés."
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation partenaire {n}")
+    acronym = factory.Sequence(lambda n: f"OP{n}")
+    kind = Organisation.Kind.BILATERAL
+    country = "FR"
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    """A coordination body of the Gao region (pass region=None for a national one)."""
+
+    class Meta:
+        model = CoordinationBody
+
+    name = factory.Sequence(lambda n: f"Comité régional de coordination {n}")
+    kind = CoordinationBody.Kind.REGIONAL_COMMITTEE
+    region = factory.LazyFunction(lambda: Region.objects.get(code="ML-7"))
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    body = factory.SubFactory(BodyFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.MEMBER
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    body = factory.SubFactory(BodyFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    place = "Salle de conférence du gouvernorat"
+    agenda = "1. Point sécuritaire\n2. Avancement des projets"
+    created_by = factory.SubFactory(UserFactory)
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = factory.Sequence(lambda n: f"Transmettre la liste des sites prioritaires {n}")
+    due_date = factory.LazyAttribute(
+        lambda d: timezone.localtime(d.meeting.starts_at).date() + datetime.timedelta(days=30)
+    )

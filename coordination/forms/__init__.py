@@ -1,0 +1,1 @@
+"""Forms of coordination, one module per kind of record."""

@@ -1,0 +1,6 @@
+from django.http import HttpResponse
+
+def home(request, **kwargs):
+    return HttpResponse('placeholder')
+
+
