@@ -180,3 +180,42 @@ def test_second_seed_demo_adds_no_plan_update_or_history():
     call_command("seed_demo", password="demo-password-1", stdout=io.StringIO())
 
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_partners_bodies_and_a_year_of_meetings():
+    from coordination.models import CoordinationBody, Decision, Meeting, Organisation
+
+    call_command("seed_demo", password="demo-password-1", stdout=io.StringIO())
+
+    assert Organisation.objects.count() >= 40
+    assert set(Organisation.objects.values_list("kind", flat=True)) == set(Organisation.Kind)
+    crzpc = CoordinationBody.objects.get(acronym="CRZPC")
+    co_chairs = crzpc.memberships.filter(role="co_chair").values_list("organisation__acronym")
+    assert {acronym for (acronym,) in co_chairs} == {"MINUSMA", "PNUD", "France"}
+    regional = CoordinationBody.objects.filter(region__isnull=False)
+    assert sorted(regional.values_list("region__code", flat=True)) == [
+        "ML-5",
+        "ML-6",
+        "ML-7",
+        "ML-8",
+    ]
+    assert Meeting.objects.upcoming().exists()
+    assert Meeting.objects.exclude(minutes="").count() >= 20
+    assert set(Decision.objects.values_list("status", flat=True)) == set(Decision.Status)
+    assert Decision.objects.overdue().exists()
+    assert Decision.objects.pending().exclude(pk__in=Decision.objects.overdue()).exists()
+
+
+@pytest.mark.django_db
+def test_second_seed_demo_adds_no_coordination_record():
+    from coordination.models import Decision, Meeting, Membership, Organisation
+
+    def counts():
+        return tuple(m.objects.count() for m in (Organisation, Membership, Meeting, Decision))
+
+    call_command("seed_demo", password="demo-password-1", stdout=io.StringIO())
+    before = counts()
+    call_command("seed_demo", password="demo-password-1", stdout=io.StringIO())
+
+    assert counts() == before

@@ -11,6 +11,7 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.roles import Role
+from minusma_sr.demo.coordination import seed_coordination
 from minusma_sr.demo.plans import seed_plans, updates_by_state
 from regions.models import Office
 
@@ -48,10 +49,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             created, updated = seed_users(password)
             plans = seed_plans()
+            organisations, meetings = seed_coordination()
 
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created, {updated} updated."))
         states = ", ".join(f"{count} {state}" for state, count in updates_by_state().items())
         self.stdout.write(f"Demo plans: {plans} created; plan updates: {states}.")
+        self.stdout.write(
+            f"Demo coordination: {organisations} organisations, {meetings} meetings created."
+        )
         self.stdout.write(f"Sign in at /accounts/login/ with one of these users; password: {how}.")
         with translation.override("en"):
             for username, _first, _last, role, office, _staff, superuser in DEMO_USERS:
