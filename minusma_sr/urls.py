@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("regions.urls")),
     path("reviews/", include("reviews.urls")),
+    path("projects/", include("projects.urls")),
     path("coordination/", include("coordination.urls")),
     path("funding/", include("funding.urls")),
     path("admin/", admin.site.urls),

@@ -8,6 +8,14 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from coordination.models import CoordinationBody, Decision, Meeting, Membership, Organisation
+from funding.models import Mechanism
+from projects.models import (
+    Indicator,
+    IndicatorReport,
+    Location,
+    ProgressReport,
+    Project,
+)
 from regions.models import (
     Cercle,
     Office,
@@ -162,3 +170,70 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     due_date = factory.LazyAttribute(
         lambda d: timezone.localtime(d.meeting.starts_at).date() + datetime.timedelta(days=30)
     )
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A QIP in Gao, in the pipeline, USD 40,000 over five months."""
+
+    class Meta:
+        model = Project
+
+    code = factory.Sequence(lambda n: f"QIP-2024-GAO-{n:03d}")
+    title = factory.Sequence(lambda n: f"Réhabilitation du point d'eau {n}")
+    summary = "Réhabilitation d'un forage et formation d'un comité de gestion."
+    region = factory.LazyFunction(lambda: Region.objects.get(code="ML-7"))
+    mechanism = factory.LazyFunction(lambda: Mechanism.objects.get(code="qip"))
+    implementing_partner = factory.SubFactory(OrganisationFactory, kind="ngo", country="ML")
+    budget_amount = Decimal("40000.00")
+    budget_currency = "USD"
+    planned_start = datetime.date(2024, 2, 1)
+    planned_end = datetime.date(2024, 6, 30)
+    women = 120
+    men = 100
+    girls = 80
+    boys = 75
+    created_by = factory.SubFactory(UserFactory)
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    project = factory.SubFactory(ProjectFactory)
+    place = factory.Sequence(lambda n: f"Quartier {n}")
+    latitude = Decimal("16.27170")
+    longitude = Decimal("-0.04470")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    project = factory.SubFactory(ProjectFactory)
+    title = "Personnes ayant accès à l'eau potable"
+    unit = "personnes"
+    baseline = Decimal("0")
+    target = Decimal("2000")
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    project = factory.SubFactory(ProjectFactory)
+    period_start = datetime.date(2024, 2, 1)
+    period_end = datetime.date(2024, 3, 31)
+    narrative = "Forage réalisé ; la pompe est en cours d'installation."
+    percent_complete = 40
+    created_by = factory.SubFactory(UserFactory)
+
+
+class IndicatorReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorReport
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period_start = datetime.date(2024, 2, 1)
+    period_end = datetime.date(2024, 3, 31)
+    value = Decimal("800")
+    created_by = factory.SubFactory(UserFactory)

@@ -1,0 +1,61 @@
+"""The rules a financing mechanism carries as data, checked wherever a project
+is submitted, approved or changed. One function, called by the projects app
+(which funding never imports)."""
+
+import datetime
+from decimal import Decimal
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from funding.models import Mechanism, Window
+
+
+def months_between(start: datetime.date, end: datetime.date) -> Decimal:
+    """Calendar months from start to end, counting a started month by its days:
+    1 January to 30 June is 6 months; to 1 July, a little more than 6."""
+    whole = (end.year - start.year) * 12 + (end.month - start.month)
+    days = end.day - start.day + 1
+    return Decimal(whole) + Decimal(days) / Decimal(31)
+
+
+def check_project(
+    *,
+    mechanism: Mechanism,
+    window: Window | None,
+    budget_usd: Decimal | None,
+    start: datetime.date | None,
+    end: datetime.date | None,
+) -> list[str]:
+    """The rules of `mechanism` (and `window`) that this project breaks, each
+    as a message quoting the rule; empty when it complies.
+
+    `budget_usd` is the budget converted to US dollars, or None when it cannot
+    be converted (then the ceiling is not checked).
+    """
+    problems = []
+    ceiling = window.effective_ceiling_usd if window else mechanism.ceiling_usd
+    if ceiling is not None and budget_usd is not None and budget_usd > ceiling:
+        problems.append(
+            _(
+                "%(mechanism)s projects may cost at most USD %(ceiling)s; "
+                "this one costs USD %(budget)s."
+            )
+            % {
+                "mechanism": window or mechanism,
+                "ceiling": number_format(ceiling, 0, force_grouping=True),
+                "budget": number_format(budget_usd, 2, force_grouping=True),
+            }
+        )
+    limit = window.effective_max_duration_months if window else mechanism.max_duration_months
+    if limit and start and end and months_between(start, end) > limit:
+        problems.append(
+            _("%(mechanism)s projects may last at most %(months)d months; this one lasts longer.")
+            % {"mechanism": window or mechanism, "months": limit}
+        )
+    if window is not None and window.mechanism_id != mechanism.pk:
+        problems.append(
+            _("The window %(window)s does not belong to %(mechanism)s.")
+            % {"window": window, "mechanism": mechanism}
+        )
+    return problems

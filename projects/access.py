@@ -1,0 +1,79 @@
+"""Who may do what with projects. Everyone signed in reads projects; exact
+coordinates of sensitive locations are for staff only.
+
+Regional staff (and headquarters) create and edit the projects of their
+regions and submit their reports; headquarters reviews; fund managers edit
+the money fields. Others get 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from accounts import access
+from accounts.roles import Role
+from projects.models import IndicatorReport, ProgressReport, Project
+
+
+def can_see_exact_coordinates(user) -> bool:
+    """Staff of the mission see sensitive coordinates; partners and viewers never."""
+    return access.role_of(user) not in (None, Role.VIEWER)
+
+
+def can_edit_project(user, project: Project) -> bool:
+    return access.can_edit_region(user, project.region)
+
+
+def can_edit_money(user, project: Project) -> bool:
+    return access.can_manage_money(user) or can_edit_project(user, project)
+
+
+def get_project(pk: int) -> Project:
+    return get_object_or_404(
+        Project.objects.for_list().select_related("priority__plan", "focal_point"), pk=pk
+    )
+
+
+def get_project_for_edit(user, pk: int) -> Project:
+    project = get_project(pk)
+    if not can_edit_project(user, project):
+        raise PermissionDenied
+    return project
+
+
+def get_project_for_money(user, pk: int) -> Project:
+    project = get_project(pk)
+    if not can_edit_money(user, project):
+        raise PermissionDenied
+    return project
+
+
+def get_progress_report(pk: int) -> ProgressReport:
+    return get_object_or_404(
+        ProgressReport.objects.select_related(
+            "project__region", "created_by", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_progress_report_for_edit(user, pk: int) -> ProgressReport:
+    report = get_progress_report(pk)
+    if not access.can_edit_region(user, report.project.region):
+        raise PermissionDenied
+    return report
+
+
+def get_indicator_report(pk: int) -> IndicatorReport:
+    return get_object_or_404(
+        IndicatorReport.objects.select_related(
+            "indicator__project__region", "created_by", "submitted_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_indicator_report_for_edit(user, pk: int) -> IndicatorReport:
+    report = get_indicator_report(pk)
+    if not access.can_edit_region(user, report.indicator.project.region):
+        raise PermissionDenied
+    return report

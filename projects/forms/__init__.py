@@ -1,0 +1,1 @@
+"""Forms of projects, one module per group of pages."""

@@ -1,0 +1,468 @@
+"""The initiatives that carry out the regional plans: projects, where they
+take place, what they aim to achieve, and what the offices report on them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+from regions.models import Versioned
+from reviews.models import Attachment, Reviewable
+
+MAX_BENEFICIARIES = 10_000_000
+MAX_BUDGET = Decimal("1000000000")  # a billion in any currency is a typing mistake here
+# Mali's bounding box, with a little margin.
+MALI_LATITUDE = (Decimal("10.0"), Decimal("25.1"))
+MALI_LONGITUDE = (Decimal("-12.3"), Decimal("4.3"))
+
+
+class Currency(models.TextChoices):
+    USD = "USD", _("US dollar (USD)")
+    XOF = "XOF", _("CFA franc (XOF)")
+    EUR = "EUR", _("Euro (EUR)")
+
+
+class GenderMarker(models.IntegerChoices):
+    NOT_TARGETED = 0, _("0 — not targeted")
+    SIGNIFICANT = 1, _("1 — significant objective")
+    PRINCIPAL = 2, _("2 — principal objective")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.select_related("region", "mechanism", "window", "implementing_partner")
+
+
+class Project(FSMModelMixin, Versioned):
+    class Status(models.TextChoices):
+        PIPELINE = "pipeline", _("pipeline")
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        ONGOING = "ongoing", _("ongoing")
+        COMPLETED = "completed", _("completed")
+        CLOSED = "closed", _("closed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    code = models.CharField(_("code"), max_length=40, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=250)
+    summary = models.TextField(_("summary"), blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    cercles = models.ManyToManyField(
+        "regions.Cercle", verbose_name=_("cercles"), blank=True, related_name="projects"
+    )
+    priority = models.ForeignKey(
+        "regions.PlanPriority",
+        verbose_name=_("plan priority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    mechanism = models.ForeignKey(
+        "funding.Mechanism",
+        verbose_name=_("financing mechanism"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    window = models.ForeignKey(
+        "funding.Window",
+        verbose_name=_("window"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    implementing_partner = models.ForeignKey(
+        "coordination.Organisation",
+        verbose_name=_("implementing partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    focal_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("focal point"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="focal_projects",
+    )
+    budget_amount = models.DecimalField(
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_BUDGET)],
+    )
+    budget_currency = models.CharField(
+        _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.PIPELINE,
+        protected=True,
+        db_index=True,
+    )
+    women = models.PositiveIntegerField(
+        _("women"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+    )
+    men = models.PositiveIntegerField(
+        _("men"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+    )
+    girls = models.PositiveIntegerField(
+        _("girls"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+    )
+    boys = models.PositiveIntegerField(
+        _("boys"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+    )
+    gender_marker = models.PositiveSmallIntegerField(
+        _("gender marker"), choices=GenderMarker.choices, default=GenderMarker.NOT_TARGETED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-planned_start", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gte=models.F("planned_start")),
+                name="project_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(actual_end__isnull=True)
+                | models.Q(actual_start__isnull=True)
+                | models.Q(actual_end__gte=models.F("actual_start")),
+                name="project_actual_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_amount__gt=0), name="project_budget_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["mechanism", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def beneficiaries(self) -> int:
+        return self.women + self.men + self.girls + self.boys
+
+    # The allowed moves; projects.services makes them and records each one.
+    @transition(field=status, source=Status.PIPELINE, target=Status.SUBMITTED)
+    def _submit(self):
+        pass
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.PIPELINE)
+    def _send_back(self):
+        pass
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.APPROVED)
+    def _approve(self):
+        pass
+
+    @transition(field=status, source=Status.APPROVED, target=Status.ONGOING)
+    def _start(self):
+        pass
+
+    @transition(field=status, source=Status.ONGOING, target=Status.COMPLETED)
+    def _complete(self):
+        pass
+
+    @transition(field=status, source=Status.COMPLETED, target=Status.CLOSED)
+    def _close(self):
+        pass
+
+    @transition(
+        field=status,
+        source=[Status.PIPELINE, Status.SUBMITTED, Status.APPROVED, Status.ONGOING],
+        target=Status.CANCELLED,
+    )
+    def _cancel(self):
+        pass
+
+
+class ProjectCodeSequence(models.Model):
+    """The last number given per mechanism, year and region: codes are never reused."""
+
+    prefix = models.CharField(max_length=30, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last}"
+
+
+class StatusChange(models.Model):
+    """One move of a project's status: the project's timeline."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    old_status = models.CharField(_("from"), max_length=20, choices=Project.Status.choices)
+    new_status = models.CharField(_("to"), max_length=20, choices=Project.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_old_status_display()} → {self.get_new_status_display()}"
+
+
+class Location(models.Model):
+    class Sensitivity(models.TextChoices):
+        NORMAL = "normal", _("normal")
+        SENSITIVE = "sensitive", _("sensitive: exact coordinates for staff only")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="locations"
+    )
+    place = models.CharField(_("place"), max_length=200)
+    cercle = models.ForeignKey(
+        "regions.Cercle",
+        verbose_name=_("cercle"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="locations",
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MALI_LATITUDE[0]), MaxValueValidator(MALI_LATITUDE[1])],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(MALI_LONGITUDE[0]), MaxValueValidator(MALI_LONGITUDE[1])],
+    )
+    sensitivity = models.CharField(
+        _("sensitivity"), max_length=20, choices=Sensitivity.choices, default=Sensitivity.NORMAL
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["project", "place"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (
+                    models.Q(latitude__gte=MALI_LATITUDE[0], latitude__lte=MALI_LATITUDE[1])
+                    & models.Q(longitude__gte=MALI_LONGITUDE[0], longitude__lte=MALI_LONGITUDE[1])
+                ),
+                name="location_inside_mali",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.place
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.sensitivity == self.Sensitivity.SENSITIVE
+
+
+class Indicator(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    title = models.CharField(_("title"), max_length=250)
+    unit = models.CharField(_("unit"), max_length=50)
+    baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    by_sex = models.BooleanField(_("disaggregated by sex"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["project", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IndicatorReport(Reviewable):
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    value = models.DecimalField(_("value achieved"), max_digits=14, decimal_places=2)
+    value_women = models.DecimalField(
+        _("of which women and girls"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    value_men = models.DecimalField(
+        _("of which men and boys"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
+
+    review_kind = _("indicator report")
+
+    class Meta:
+        verbose_name = _("indicator report")
+        verbose_name_plural = _("indicator reports")
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="indicator_report_period_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.project.code}: {self.indicator.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:indicator_report", args=[self.pk])
+
+    @classmethod
+    def queue_queryset(cls):
+        return super().queue_queryset().select_related("indicator__project")
+
+
+class ProgressReport(Reviewable):
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    narrative = models.TextField(_("narrative"))
+    percent_complete = models.PositiveSmallIntegerField(
+        _("completion (%)"), validators=[MaxValueValidator(100)]
+    )
+    site_accessible = models.BooleanField(
+        _("site accessible"),
+        default=True,
+        help_text=_("Untick when insecurity kept the team from reaching the site."),
+    )
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
+
+    review_kind = _("progress report")
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="progress_report_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(percent_complete__lte=100),
+                name="progress_report_percent_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.period_start:%m/%Y}–{self.period_end:%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:progress_report", args=[self.pk])
+
+    @classmethod
+    def queue_queryset(cls):
+        return super().queue_queryset().select_related("project")
+
+
+class ProjectDocument(Attachment):
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="documents"
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("project document")
+        verbose_name_plural = _("project documents")
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:document", args=[self.pk])
+
+
+class ProgressReportAttachment(Attachment):
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("progress report attachment")
+        verbose_name_plural = _("progress report attachments")
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:report_attachment", args=[self.pk])
+
+
+class IndicatorEvidence(Attachment):
+    report = models.ForeignKey(
+        IndicatorReport,
+        verbose_name=_("indicator report"),
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+
+    class Meta(Attachment.Meta):
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:evidence", args=[self.pk])

@@ -1,0 +1,58 @@
+from django.urls import path
+
+from projects.views import project_list, record, reports
+
+app_name = "projects"
+urlpatterns = [
+    # The portal's main list and its exports
+    path("", project_list.project_list, name="list"),
+    path("export.csv", project_list.export_csv, name="export_csv"),
+    path("export.xlsx", project_list.export_xlsx, name="export_xlsx"),
+    # The project record
+    path("new/", record.project_create, name="create"),
+    path("choices/", record.region_choices, name="region_choices"),
+    path("<int:pk>/", record.project_detail, name="detail"),
+    path("<int:pk>/edit/", record.project_edit, name="edit"),
+    path("<int:pk>/budget/", record.project_budget, name="budget"),
+    path("<int:pk>/status/", record.project_status, name="status"),
+    path("<int:pk>/documents/new/", record.document_upload, name="document_upload"),
+    path("documents/<int:pk>/", record.document_download, name="document"),
+    # Locations and indicators
+    path("<int:pk>/locations/new/", reports.location_create, name="location_create"),
+    path("locations/<int:pk>/edit/", reports.location_edit, name="location_edit"),
+    path("locations/<int:pk>/delete/", reports.location_delete, name="location_delete"),
+    path("<int:pk>/indicators/new/", reports.indicator_create, name="indicator_create"),
+    path("indicators/<int:pk>/edit/", reports.indicator_edit, name="indicator_edit"),
+    # Indicator reports and progress reports, reviewed by headquarters
+    path(
+        "indicators/<int:pk>/reports/new/",
+        reports.indicator_report_create,
+        name="indicator_report_create",
+    ),
+    path("indicator-reports/<int:pk>/", reports.indicator_report_detail, name="indicator_report"),
+    path(
+        "indicator-reports/<int:pk>/edit/",
+        reports.indicator_report_edit,
+        name="indicator_report_edit",
+    ),
+    path(
+        "indicator-reports/<int:pk>/<str:step>/",
+        reports.indicator_report_step,
+        name="indicator_report_step",
+    ),
+    path("evidence/<int:pk>/", reports.evidence_download, name="evidence"),
+    path("<int:pk>/reports/new/", reports.progress_report_create, name="progress_report_create"),
+    path("reports/<int:pk>/", reports.progress_report_detail, name="progress_report"),
+    path("reports/<int:pk>/edit/", reports.progress_report_edit, name="progress_report_edit"),
+    path(
+        "reports/<int:pk>/attachments/new/",
+        reports.report_attachment_upload,
+        name="report_attachment_upload",
+    ),
+    path(
+        "reports/attachments/<int:pk>/",
+        reports.report_attachment_download,
+        name="report_attachment",
+    ),
+    path("reports/<int:pk>/<str:step>/", reports.progress_report_step, name="progress_report_step"),
+]
