@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from coordination.models import (
@@ -16,6 +17,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "country", "is_active"]
     list_filter = ["kind", "is_active", "country"]
     search_fields = ["name", "acronym"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from regions.models import (
@@ -12,7 +10,7 @@ from regions.models import (
     Region,
     RegionalPlan,
 )
-from reviews import services as review_services
+from reviews.admin import ReviewableAdmin
 
 
 class CercleInline(admin.TabularInline):
@@ -87,43 +85,8 @@ class ProgressInline(admin.TabularInline):
 
 
 @admin.register(PlanUpdate)
-class PlanUpdateAdmin(SimpleHistoryAdmin):
-    """Corrections only: an approved update is read-only here too until an
-    administrator reopens it (the reopening is recorded on its timeline)."""
-
+class PlanUpdateAdmin(ReviewableAdmin):
     list_display = ["__str__", "review_status", "submitted_by", "submitted_at"]
     list_filter = ["review_status", "plan__region"]
     list_select_related = ["plan__region", "submitted_by"]
-    readonly_fields = [
-        "review_status",
-        "created_by",
-        "submitted_by",
-        "submitted_at",
-        "reviewed_by",
-        "reviewed_at",
-    ]
     inlines = [ProgressInline]
-    actions = ["reopen"]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_locked:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description=_("Reopen the selected approved updates for correction"))
-    def reopen(self, request, queryset):
-        reopened = 0
-        for update in queryset:
-            if update.is_locked:
-                review_services.reopen(
-                    update, by=request.user, comment=gettext("Reopened for correction.")
-                )
-                reopened += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d update reopened.", "%(count)d updates reopened.", reopened)
-            % {"count": reopened},
-        )
