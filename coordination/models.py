@@ -276,6 +276,16 @@ class Decision(models.Model):
         related_name="decisions",
     )
 
+    # Named by string: coordination never imports the projects app above it.
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+
     history = HistoricalRecords()
     objects = DecisionQuerySet.as_manager()
 
