@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.roles import Role
 from minusma_sr.demo.coordination import seed_coordination
 from minusma_sr.demo.plans import seed_plans, updates_by_state
+from minusma_sr.demo.projects import seed_projects
 from regions.models import Office
 
 # Used only when DEBUG is on and no --password is given.
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             created, updated = seed_users(password)
             plans = seed_plans()
             organisations, meetings = seed_coordination()
+            projects = seed_projects()
 
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created, {updated} updated."))
         states = ", ".join(f"{count} {state}" for state, count in updates_by_state().items())
@@ -57,6 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo coordination: {organisations} organisations, {meetings} meetings created."
         )
+        self.stdout.write(f"Demo projects: {projects} created.")
         self.stdout.write(f"Sign in at /accounts/login/ with one of these users; password: {how}.")
         with translation.override("en"):
             for username, _first, _last, role, office, _staff, superuser in DEMO_USERS:
