@@ -9,9 +9,7 @@ urlpatterns = [
     path("organisations/", organisations.organisation_list, name="organisations"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation"),
-    path(
-        "organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"
-    ),
+    path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
     # Coordination bodies and their members
     path("bodies/new/", bodies.body_create, name="body_create"),
     path("bodies/<int:pk>/", bodies.body_detail, name="body"),

@@ -165,6 +165,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 
+# --- History ---------------------------------------------------------------
+# Reasons given for a change (a decision's status comment) may be long.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # --- Security -------------------------------------------------------------------
 # HTTPS settings default to on whenever DEBUG is off; DJANGO_HTTPS=false lets
 # `make serve` run production-like on plain http://127.0.0.1.

@@ -7,14 +7,29 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts import access
 from funding import rules
-from projects.models import Currency, Project, ProjectCodeSequence, StatusChange
-from regions.services import EditConflict, attach_file, save_versioned
+from projects.models import (
+    MALI_LATITUDE,
+    MALI_LONGITUDE,
+    Currency,
+    Indicator,
+    IndicatorEvidence,
+    IndicatorReport,
+    Location,
+    ProgressReport,
+    ProgressReportAttachment,
+    Project,
+    ProjectCodeSequence,
+    StatusChange,
+)
+from regions.services import EditConflict, _create_once, attach_file, save_versioned
+from reviews.models import Reviewable, ReviewStatus
 
 __all__ = ["EditConflict", "attach_file"]
 
@@ -184,3 +199,233 @@ def move(project: Project, *, by, step: str, comment: str = "") -> Project:
         project=current, old_status=old, new_status=current.status, by=by, comment=comment
     )
     return current
+
+
+# --- Locations, indicators and reports ------------------------------------------------
+# The rules below are checked here whatever the entry point; the forms call the
+# same `*_problems` functions so that people see the messages next to the fields.
+
+
+def _raise_problems(problems: dict[str, str]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+def period_problems(values: dict) -> dict[str, str]:
+    start, end = values.get("period_start"), values.get("period_end")
+    if start and end and end < start:
+        return {"period_end": _("The period cannot end before it starts.")}
+    return {}
+
+
+def location_problems(project: Project, values: dict) -> dict[str, str]:
+    """Field → message for a location that does not fit its project: a cercle
+    of another region, half a pair of coordinates, coordinates outside Mali."""
+    problems = {}
+    cercle = values.get("cercle")
+    if cercle and cercle.region_id != project.region_id:
+        problems["cercle"] = _("This cercle is not in the project's region.")
+    latitude, longitude = values.get("latitude"), values.get("longitude")
+    if (latitude is None) != (longitude is None):
+        missing = "latitude" if latitude is None else "longitude"
+        problems[missing] = _("Give both the latitude and the longitude, or neither.")
+        return problems
+    outside = _("These coordinates are outside Mali.")
+    if latitude is not None and not MALI_LATITUDE[0] <= latitude <= MALI_LATITUDE[1]:
+        problems["latitude"] = outside
+    if longitude is not None and not MALI_LONGITUDE[0] <= longitude <= MALI_LONGITUDE[1]:
+        problems["longitude"] = outside
+    return problems
+
+
+def create_location(project: Project, *, by, **fields) -> Location:
+    _raise_problems(location_problems(project, fields))
+    location = Location(project=project, **fields)
+    location._history_user = by
+    location.save()
+    return location
+
+
+def edit_location(location: Location, *, by, **fields) -> Location:
+    _raise_problems(location_problems(location.project, fields))
+    for name, value in fields.items():
+        setattr(location, name, value)
+    location._history_user = by
+    location.save()
+    return location
+
+
+def delete_location(location: Location, *, by) -> None:
+    location._history_user = by
+    location.delete()
+
+
+def indicator_problems(values: dict) -> dict[str, str]:
+    """A baseline below zero or a target that is not above zero.
+
+    The target is only required to be positive, not to exceed the baseline:
+    some indicators measure a decrease (incidents, days of closure), and their
+    target lies below the baseline. A zero target would give nothing to
+    measure progress against."""
+    problems = {}
+    baseline, target = values.get("baseline"), values.get("target")
+    if baseline is not None and baseline < 0:
+        problems["baseline"] = _("The baseline cannot be negative.")
+    if target is not None and target <= 0:
+        problems["target"] = _("The target must be greater than zero.")
+    return problems
+
+
+def create_indicator(project: Project, *, by, **fields) -> Indicator:
+    _raise_problems(indicator_problems(fields))
+    indicator = Indicator(project=project, **fields)
+    indicator._history_user = by
+    indicator.save()
+    return indicator
+
+
+def edit_indicator(indicator: Indicator, *, by, **fields) -> Indicator:
+    _raise_problems(indicator_problems(fields))
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    indicator._history_user = by
+    indicator.save()
+    return indicator
+
+
+def indicator_report_problems(indicator: Indicator, values: dict) -> dict[str, str]:
+    """The period in the right order, no negative value, and for an indicator
+    disaggregated by sex, both parts given and adding up to the value."""
+    problems = period_problems(values)
+    for name in ("value", "value_women", "value_men"):
+        if values.get(name) is not None and values[name] < 0:
+            problems[name] = _("A value cannot be negative.")
+    if not indicator.by_sex:
+        return problems
+    value, women, men = (values.get(name) for name in ("value", "value_women", "value_men"))
+    for name, part in (("value_women", women), ("value_men", men)):
+        if part is None:
+            problems[name] = _("This indicator is disaggregated by sex: give this value.")
+    if value is not None and women is not None and men is not None and women + men != value:
+        problems.setdefault(
+            "value",
+            _("Women and girls plus men and boys (%(total)s) must add up to the value achieved.")
+            % {"total": women + men},
+        )
+    return problems
+
+
+def _refuse_if_closed(item: Reviewable) -> None:
+    if not item.is_editable:
+        raise ValidationError(
+            _("This report is %(status)s and can no longer be changed.")
+            % {"status": item.get_review_status_display()}
+        )
+
+
+def _indicator_report_fields(indicator: Indicator, fields: dict) -> dict:
+    _raise_problems(indicator_report_problems(indicator, fields))
+    if not indicator.by_sex:
+        fields = {**fields, "value_women": None, "value_men": None}
+    return fields
+
+
+def create_indicator_report(
+    indicator: Indicator,
+    *,
+    by,
+    token: uuid.UUID | None = None,
+    evidence=None,
+    evidence_title: str = "",
+    **fields,
+) -> tuple[IndicatorReport, bool]:
+    """A draft report of the value an indicator reached, with its evidence if
+    a file is given; returns (report, created). The same form (token) posted
+    twice creates one report and stores its file once."""
+    fields = _indicator_report_fields(indicator, fields)
+    with transaction.atomic():
+        report, created = _create_once(
+            IndicatorReport, by=by, token=token, indicator=indicator, created_by=by, **fields
+        )
+        if created and evidence:
+            attach_file(
+                IndicatorEvidence, by=by, upload=evidence, title=evidence_title, report=report
+            )
+    return report, created
+
+
+@transaction.atomic
+def edit_indicator_report(
+    report: IndicatorReport, *, by, evidence=None, evidence_title: str = "", **fields
+) -> IndicatorReport:
+    """Change a draft or returned report (the row is locked, so that a submission
+    or an approval cannot slip in between the check and the write)."""
+    current = IndicatorReport.objects.select_for_update().get(pk=report.pk)
+    _refuse_if_closed(current)
+    fields = _indicator_report_fields(report.indicator, fields)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current._history_user = by
+    current.save()
+    if evidence:
+        attach_file(IndicatorEvidence, by=by, upload=evidence, title=evidence_title, report=current)
+    return current
+
+
+def create_progress_report(
+    project: Project, *, by, token: uuid.UUID | None = None, **fields
+) -> tuple[ProgressReport, bool]:
+    """A draft progress report; returns (report, created)."""
+    _raise_problems(period_problems(fields))
+    return _create_once(
+        ProgressReport, by=by, token=token, project=project, created_by=by, **fields
+    )
+
+
+@transaction.atomic
+def edit_progress_report(report: ProgressReport, *, by, **fields) -> ProgressReport:
+    current = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    _refuse_if_closed(current)
+    _raise_problems(period_problems(fields))
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current._history_user = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def attach_to_progress_report(
+    report: ProgressReport, *, by, upload, title: str = ""
+) -> ProgressReportAttachment:
+    """Attach a photo or document to a report still open for changes."""
+    current = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    _refuse_if_closed(current)
+    return attach_file(ProgressReportAttachment, by=by, upload=upload, title=title, report=current)
+
+
+def project_results(project: Project) -> dict[str, QuerySet]:
+    """What the project page shows of its results: three querysets of one query each.
+
+    - `locations`, with their cercles;
+    - `indicators`, each annotated with `achieved` (the value of its latest
+      approved report, by period), `achieved_on` (that report's period end),
+      and `latest_report_id` / `latest_report_status` (its latest report,
+      whatever its status);
+    - `progress_reports`, latest period first.
+    """
+    reports = IndicatorReport.objects.filter(indicator=OuterRef("pk")).order_by(
+        "-period_end", "-pk"
+    )
+    approved = reports.filter(review_status=ReviewStatus.APPROVED)
+    indicators = project.indicators.annotate(
+        achieved=Subquery(approved.values("value")[:1]),
+        achieved_on=Subquery(approved.values("period_end")[:1]),
+        latest_report_id=Subquery(reports.values("pk")[:1]),
+        latest_report_status=Subquery(reports.values("review_status")[:1]),
+    )
+    return {
+        "locations": project.locations.select_related("cercle"),
+        "indicators": indicators,
+        "progress_reports": project.progress_reports.all(),
+    }

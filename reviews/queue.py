@@ -68,5 +68,13 @@ def queue_for(user) -> dict[str, Section]:
 
 
 def pending_count(user) -> int:
-    """What the navigation shows: items awaiting the user's review or returned to them."""
-    return sum(queryset.count() for queryset in _awaiting(user) + _returned(user))
+    """What the navigation shows: items awaiting the user's review or returned
+    to them, counted in one query (a UNION ALL over the reviewable models)."""
+    querysets = [
+        queryset.order_by().values_list("pk", flat=True)
+        for queryset in _awaiting(user) + _returned(user)
+    ]
+    if not querysets:
+        return 0
+    first, *rest = querysets
+    return first.union(*rest, all=True).count()

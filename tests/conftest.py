@@ -75,3 +75,8 @@ def client_for(client):
 # with their office (page header), and the session renewal that idle expiry
 # needs (savepoint, update, release). Reading the user's role adds one query.
 SIGNED_IN_QUERIES = 5
+
+# The navigation of every signed-in page: the user's role (their groups) and
+# the number of items awaiting them in the review queue (one UNION ALL query
+# over the reviewable models, whatever their number).
+NAVIGATION_QUERIES = 2

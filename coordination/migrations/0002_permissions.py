@@ -5,7 +5,14 @@ from django.db import migrations
 
 from accounts.roles import Role, grant_permissions
 
-MODELS = ["organisation", "coordinationbody", "membership", "meeting", "meetingdocument", "decision"]
+MODELS = [
+    "organisation",
+    "coordinationbody",
+    "membership",
+    "meeting",
+    "meetingdocument",
+    "decision",
+]
 
 
 def grant(apps, schema_editor):

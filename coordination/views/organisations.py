@@ -1,18 +1,127 @@
-from django.http import HttpResponse
+"""Organisations (technical and financial partners and others): the list, one
+organisation with the bodies it sits on and the meetings it attended, and
+creating and editing them (headquarters only)."""
 
-def organisation_create(request, **kwargs):
-    return HttpResponse('placeholder')
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from coordination import access
+from coordination.filters import OrganisationFilter
+from coordination.forms.organisations import OrganisationForm
+from coordination.models import Organisation
+
+ORGANISATIONS_PER_PAGE = 25
+MEETINGS_SHOWN = 20
+DECISIONS_SHOWN = 20
+RELATED_SHOWN = 20
 
 
-def organisation_detail(request, **kwargs):
-    return HttpResponse('placeholder')
+def _posted(request):
+    return request.POST if request.method == "POST" else None
 
 
-def organisation_edit(request, **kwargs):
-    return HttpResponse('placeholder')
+def _related(organisation: Organisation, name: str):
+    # Projects (implementing partner) and contributions (donor) are the reverse
+    # sides of models of the projects and funding apps, above this one: list
+    # them once those models exist, and until then the page leaves them out.
+    if hasattr(Organisation, name):
+        return getattr(organisation, name).all()[:RELATED_SHOWN]
+    return None
 
 
-def organisation_list(request, **kwargs):
-    return HttpResponse('placeholder')
+@login_required
+@require_safe
+def organisation_list(request):
+    organisations = Organisation.objects.annotate(
+        body_count=Count("memberships", filter=Q(memberships__end_date__isnull=True))
+    ).order_by("name", "pk")
+    filterset = OrganisationFilter(request.GET, queryset=organisations)
+    # With an invalid filter the form shows the error and the list nothing,
+    # rather than rows the person did not ask for.
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(rows, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "querystring": query.urlencode(),
+        "can_create": access.can_manage_organisations(request.user),
+    }
+    return render(request, "coordination/organisation_list.html", context)
 
 
+@login_required
+@require_safe
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(Organisation, pk=pk)
+    memberships = organisation.memberships.select_related("body__region").order_by(
+        F("end_date").desc(nulls_first=True), "body__name"
+    )
+    meetings = organisation.meetings.select_related("body").order_by("-starts_at")
+    decisions = (
+        organisation.decisions.pending()
+        .select_related("meeting__body", "owner_organisation", "owner_user")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+    context = {
+        "organisation": organisation,
+        "memberships": memberships,
+        "meetings": meetings[:MEETINGS_SHOWN],
+        "decisions": decisions[:DECISIONS_SHOWN],
+        "projects": _related(organisation, "projects"),
+        "contributions": _related(organisation, "contributions"),
+        "can_edit": access.can_manage_organisations(request.user),
+    }
+    return render(request, "coordination/organisation_detail.html", context)
+
+
+def _save(request, form: OrganisationForm) -> Organisation | None:
+    organisation = form.save(commit=False)
+    organisation._history_user = request.user
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        # Somebody saved the same name or acronym since the form was checked.
+        form.duplicate_error()
+        return None
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    if not access.can_manage_organisations(request.user):
+        raise PermissionDenied
+    form = OrganisationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        organisation = _save(request, form)
+        if organisation:
+            messages.success(request, _("The organisation was created."))
+            return redirect(organisation)
+    return render(request, "coordination/organisation_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    organisation = access.get_organisation_for_edit(request.user, pk)
+    # The name as saved, for the page's title: validation writes the posted
+    # values onto the instance.
+    saved_name = organisation.label
+    form = OrganisationForm(_posted(request), instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        saved = _save(request, form)
+        if saved:
+            messages.success(request, _("The organisation was saved."))
+            return redirect(saved)
+    context = {"form": form, "organisation": organisation, "saved_name": saved_name}
+    return render(request, "coordination/organisation_form.html", context)

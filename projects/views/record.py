@@ -1,33 +1,240 @@
-from django.http import HttpResponse
+"""The project record: one project's page, creating and editing it, its
+budget, its status steps and its documents.
+
+Access comes from `projects.access`, every write from `projects.services`."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from accounts import access as accounts_access
+from projects import access, services
+from projects.forms.record import (
+    BudgetForm,
+    ProjectCreateForm,
+    ProjectEditForm,
+    ProjectForm,
+    StatusForm,
+    model_fields,
+)
+from projects.models import Project, ProjectDocument
+from regions.services import history_of
+from reviews.files import serve
+from reviews.forms import AttachmentForm
 
 
-def document_download(request, **kwargs):
-    return HttpResponse("placeholder")
+def _posted(request):
+    return request.POST if request.method == "POST" else None
 
 
-def document_upload(request, **kwargs):
-    return HttpResponse("placeholder")
+def _with_version(request, version: int):
+    """The posted form again, as if opened at `version`: saving it re-applies
+    the person's values over what the other person saved."""
+    data = request.POST.copy()
+    data["version"] = version
+    return data
 
 
-def project_budget(request, **kwargs):
-    return HttpResponse("placeholder")
+def _show_errors(form, error: ValidationError) -> None:
+    """Put what the service refused on the form, each message on its field
+    when the form has that field."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
-def project_create(request, **kwargs):
-    return HttpResponse("placeholder")
+def _history_of(project: Project):
+    """Changes to the project, newest first, "field: old → new" (one query:
+    the related rows each change names are joined)."""
+    records = project.history.select_related(
+        "history_user",
+        "region",
+        "priority",
+        "mechanism",
+        "window__mechanism",
+        "implementing_partner",
+        "focal_point",
+    )
+    return history_of(Project, records)
 
 
-def project_detail(request, **kwargs):
-    return HttpResponse("placeholder")
+# --- Reading ---------------------------------------------------------------------
 
 
-def project_edit(request, **kwargs):
-    return HttpResponse("placeholder")
+@login_required
+@require_safe
+def project_detail(request, pk):
+    project = access.get_project(pk)
+    user = request.user
+    can_edit = access.can_edit_project(user, project)
+    context = {
+        "project": project,
+        "cercles": project.cercles.all(),
+        "status_changes": project.status_changes.select_related("by"),
+        **services.project_results(project),  # locations, indicators, progress reports
+        "documents": project.documents.select_related("uploaded_by"),
+        "history": _history_of(project),
+        "moves": services.available_moves(user, project),
+        "can_edit": can_edit,
+        "can_edit_money": can_edit or access.can_edit_money(user, project),
+        "show_coordinates": access.can_see_exact_coordinates(user),
+    }
+    return render(request, "projects/project_detail.html", context)
 
 
-def project_status(request, **kwargs):
-    return HttpResponse("placeholder")
+@login_required
+@require_safe
+def document_download(request, pk):
+    # Every signed-in user reads every project, so its documents too.
+    return serve(get_object_or_404(ProjectDocument, pk=pk))
 
 
-def region_choices(request, **kwargs):
-    return HttpResponse("placeholder")
+@login_required
+@require_safe
+def region_choices(request):
+    """The cercle and priority fields for the region chosen (htmx)."""
+    form = ProjectForm(user=request.user, initial={"region": request.GET.get("region")})
+    return render(request, "projects/_region_fields.html", {"form": form})
+
+
+# --- Creating and editing -----------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    if not accounts_access.editable_regions(request.user).exists():
+        raise PermissionDenied
+    form = ProjectCreateForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project, created = services.create_project(
+                by=request.user,
+                token=form.cleaned_data["token"],
+                cercles=form.cleaned_data["cercles"],
+                **model_fields(form),
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            if created:
+                messages.success(
+                    request,
+                    _("The project %(code)s was created in the pipeline.") % {"code": project.code},
+                )
+            else:
+                messages.info(
+                    request, _("This form had already been sent: the project exists once.")
+                )
+            return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk):
+    project = access.get_project_for_edit(request.user, pk)
+    form = ProjectEditForm(
+        _posted(request), instance=project, user=request.user, initial={"version": project.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_project(
+                project,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                cercles=form.cleaned_data["cercles"],
+                **model_fields(form),
+            )
+        except services.EditConflict as conflict:
+            current = access.get_project(pk)
+            retry = ProjectEditForm(
+                _with_version(request, current.version), instance=current, user=request.user
+            )
+            context = {"form": retry, "project": current, "conflict": conflict}
+            return render(request, "projects/project_form.html", context, status=409)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect(project)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_budget(request, pk):
+    project = access.get_project_for_money(request.user, pk)
+    form = BudgetForm(_posted(request), instance=project, initial={"version": project.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_project(
+                project,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                **model_fields(form),
+            )
+        except services.EditConflict as conflict:
+            current = access.get_project(pk)
+            retry = BudgetForm(_with_version(request, current.version), instance=current)
+            context = {"form": retry, "project": current, "conflict": conflict}
+            return render(request, "projects/budget_form.html", context, status=409)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The budget was saved."))
+            return redirect(project)
+    return render(request, "projects/budget_form.html", {"form": form, "project": project})
+
+
+# --- Status and documents -------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_status(request, pk):
+    """GET: the steps the user may take, to confirm. POST: take one, or say
+    why it cannot be taken (nothing changes then)."""
+    project = access.get_project(pk)
+    user = request.user
+    if not (accounts_access.can_review(user) or access.can_edit_project(user, project)):
+        raise PermissionDenied
+    moves = services.available_moves(user, project)
+    form = StatusForm(_posted(request), moves=moves)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.move(project, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The project is now %(status)s.") % {"status": moved.get_status_display()},
+            )
+        return redirect(project)
+    return render(
+        request, "projects/status_form.html", {"form": form, "project": project, "moves": moves}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request, pk):
+    project = access.get_project_for_edit(request.user, pk)
+    form = AttachmentForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.attach_file(
+            ProjectDocument,
+            by=request.user,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            project=project,
+        )
+        messages.success(request, _("The document was added."))
+        return redirect(project)
+    return render(request, "projects/document_form.html", {"form": form, "project": project})

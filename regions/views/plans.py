@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +26,7 @@ from regions.forms.plans import (
     ValidatePlanForm,
     model_fields,
 )
-from regions.models import PlanDocument, PlanPriority, RegionalPlan
+from regions.models import PlanDocument, RegionalPlan
 from reviews.files import serve
 from reviews.forms import AttachmentForm
 
@@ -52,14 +52,19 @@ def _plans_with_totals():
     )
 
 
+def with_project_totals(priorities):
+    """Priorities with the number of their projects and the projects' budgets
+    in US dollars, summed by the database (`projects` is the reverse side of
+    the projects app's Project.priority, reached without importing it). A
+    priority without any project is a gap in the plan's coverage."""
+    return priorities.annotate(
+        project_count=Count("projects"),
+        budget_usd=Sum("projects__budget_amount", filter=Q(projects__budget_currency="USD")),
+    ).order_by("code")
+
+
 def _priorities_of(plan: RegionalPlan):
-    priorities = plan.priorities.all()
-    # `PlanPriority.projects` is the reverse side of the projects app's
-    # Project.priority, which does not exist yet: prefetch it once it does, and
-    # until then the page shows that no project is linked.
-    if hasattr(PlanPriority, "projects"):
-        priorities = priorities.prefetch_related("projects")
-    return priorities
+    return with_project_totals(plan.priorities.all()).prefetch_related("projects")
 
 
 def _not_editable(request, plan: RegionalPlan):

@@ -8,7 +8,7 @@ from django.conf import settings
 
 from regions.models import Pillar, PlanDocument, Region, RegionalPlan
 from reviews.models import ReviewStatus
-from tests.conftest import SIGNED_IN_QUERIES
+from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
 from tests.factories import PlanFactory, PlanUpdateFactory, PriorityFactory, UserFactory
 
 
@@ -323,12 +323,10 @@ def _plans_with_rows(n: int) -> list[RegionalPlan]:
 def test_plan_list_query_count_does_not_grow(client_for, gao_officer, django_assert_num_queries, n):
     client = client_for(gao_officer)
     _plans_with_rows(n)
-    # The navigation's review queue: the user's role (groups), the updates
-    # returned to them (one COUNT per reviewable model: plan updates).
     # The page: COUNT for the paginator, the page of plans (region joined,
     # priorities counted and costs summed), the regions of the filter's choice,
     # whether the user may edit some region ("New plan").
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 4):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 4):
         assert client.get("/plans/", {"ordering": "title"}).status_code == 200
 
 
@@ -354,13 +352,12 @@ def _plan_with_rows(n: int) -> RegionalPlan:
 def test_plan_page_query_count_does_not_grow(client_for, gao_officer, django_assert_num_queries, n):
     client = client_for(gao_officer)
     plan = _plan_with_rows(n)
-    # The navigation's review queue: the user's role (groups), the updates
-    # returned to them (one COUNT per reviewable model: plan updates).
-    # The page: the plan with its region, its priorities, their total cost, its
-    # updates, its documents with their uploaders, the plan's history records
-    # and its priorities' history records (each with their users), whether the
-    # user may edit the plan's region.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 8):
+    # The page: the plan with its region, its priorities (projects counted,
+    # USD budgets summed), their projects, their total cost, its updates, its
+    # documents with their uploaders, the plan's history records and its
+    # priorities' history records (each with their users), whether the user
+    # may edit the plan's region.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9):
         response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) >= 2 * n

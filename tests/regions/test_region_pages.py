@@ -1,7 +1,7 @@
 import pytest
 
 from regions.models import Office, Region
-from tests.conftest import SIGNED_IN_QUERIES
+from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
 from tests.factories import CercleFactory, RegionFactory
 
 
@@ -61,9 +61,8 @@ def test_regions_page_query_count_does_not_grow(
 ):
     client = client_for(viewer)
     _add_rows(extra_rows)
-    # the navigation's review queue: the role (groups), the items returned to
-    # the user; then regions, offices (with heads), cercles
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 3):
+    # regions, offices (with heads), cercles
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 3):
         assert client.get("/regions/").status_code == 200
 
 
@@ -74,7 +73,8 @@ def test_region_page_query_count_does_not_grow(
     client = client_for(viewer)
     _add_rows(extra_rows)
     CercleFactory.create_batch(extra_rows, region=Region.objects.get(code="ML-7"))
-    # the navigation's review queue: the role (groups), the items returned to
-    # the user; then the region, its offices (with heads), its cercles
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 3):
+    # the region, its offices (with heads), its cercles, the plan in force
+    # (none here, so its priorities are not read), the projects grouped by
+    # priority, the projects listed in the groups, the region's project totals
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 7):
         assert client.get("/regions/ML-7/").status_code == 200

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from regions.models import PlanUpdate, RegionalPlan
 from reviews import services as review
-from tests.conftest import SIGNED_IN_QUERIES
+from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
 from tests.factories import PlanFactory, PlanUpdateFactory, PriorityProgressFactory, UserFactory
 
 
@@ -128,9 +128,9 @@ def test_queue_query_count_does_not_grow(
         returned(plan, to=hq_user, by=colleague)
         PlanUpdateFactory(plan=plan, created_by=hq_user)
     client = client_for(hq_user)
-    # the queue badge: the role (groups), items awaiting review, items
-    # returned; then for each section (awaiting, returned, drafts) a count and
-    # the rows with their plan, region, creator and submitter
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 9):
+    # for each section (awaiting, returned, drafts) and each reviewable model
+    # (plan updates, indicator reports, progress reports) a count and the rows
+    # with what their titles name
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 2 * 3 * 3):
         response = client.get("/reviews/")
     assert [len(section.items) for section in response.context["sections"].values()] == [rows] * 3

@@ -1,0 +1,196 @@
+"""Filters of the project list and its exports (django-filter), and the rows
+they start from."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from coordination.models import Organisation
+from funding.models import Mechanism, Window
+from projects.models import MAX_BUDGET, GenderMarker, Project
+from regions.filters import YearFilter
+from regions.models import Cercle, Pillar, PlanPriority, Region
+
+PAGE_SIZES = (25, 50, 100)
+
+# (model field, query parameter, label) of the columns the list sorts on.
+SORTS = [
+    ("code", "code", _("Code")),
+    ("title", "title", _("Title")),
+    ("region__name_fr", "region", _("Region")),
+    ("status_rank", "status", _("Status")),
+    ("planned_start", "start", _("Planned start")),
+    ("budget_amount", "budget", _("Budget")),
+]
+
+
+def listed_projects():
+    """The rows of the list and its exports, before filtering: what every row
+    shows is joined, the beneficiaries are added up by the database, and the
+    status is ranked in the order of the workflow (for sorting)."""
+    return Project.objects.for_list().annotate(
+        beneficiary_total=F("women") + F("men") + F("girls") + F("boys"),
+        status_rank=Case(
+            *[When(status=status, then=rank) for rank, status in enumerate(Project.Status)],
+            output_field=IntegerField(),
+        ),
+    )
+
+
+class LabelledChoiceField(forms.ModelChoiceField):
+    """A model choice whose options are labelled by the given function."""
+
+    def __init__(self, *args, label_from_instance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_from_instance = label_from_instance
+
+
+class LabelledChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = LabelledChoiceField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by the chosen columns, then by code, so that rows with equal
+    values keep one order from page to page."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value if param], "code")
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=forms.SearchInput(attrs={"placeholder": _("Code, title or summary")}),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.all(), empty_label=_("All regions")
+    )
+    # Cercles and priorities repeat their names from one region to the next
+    # (a cercle of Gao in Gao, AXE-1 in every plan): the region tells them apart.
+    cercle = LabelledChoiceFilter(
+        label=_("Cercle"),
+        field_name="cercles",
+        queryset=Cercle.objects.select_related("region"),
+        label_from_instance=lambda cercle: f"{cercle.region.name} · {cercle.name}",
+        empty_label=_("All cercles"),
+    )
+    mechanism = django_filters.ModelChoiceFilter(
+        label=_("Mechanism"), queryset=Mechanism.objects.all(), empty_label=_("All mechanisms")
+    )
+    window = django_filters.ModelChoiceFilter(
+        label=_("Window"),
+        queryset=Window.objects.select_related("mechanism"),
+        empty_label=_("All windows"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Project.Status.choices, empty_label=_("Any status")
+    )
+    pillar = django_filters.ChoiceFilter(
+        label=_("Pillar"),
+        field_name="priority__pillar",
+        choices=Pillar.choices,
+        empty_label=_("Any pillar"),
+    )
+    priority = LabelledChoiceFilter(
+        label=_("Plan priority"),
+        queryset=PlanPriority.objects.select_related("plan__region").order_by(
+            "plan__region__name_fr", "-plan__period_start", "code"
+        ),
+        label_from_instance=lambda priority: f"{priority.plan.region.name} · {priority}",
+        empty_label=_("All priorities"),
+    )
+    implementing_partner = django_filters.ModelChoiceFilter(
+        label=_("Implementing partner"),
+        # Only the organisations that implement some project: the others
+        # would only lengthen the list.
+        queryset=Organisation.objects.filter(
+            Exists(Project.objects.filter(implementing_partner=OuterRef("pk")))
+        ),
+        empty_label=_("All partners"),
+    )
+    focal_point = django_filters.ModelChoiceFilter(
+        label=_("Focal point"),
+        queryset=get_user_model().objects.filter(
+            Exists(Project.objects.filter(focal_point=OuterRef("pk")))
+        ),
+        empty_label=_("Anyone"),
+    )
+    gender_marker = django_filters.ChoiceFilter(
+        label=_("Gender marker"), choices=GenderMarker.choices, empty_label=_("Any marker")
+    )
+    year = YearFilter(
+        label=_("Year"),
+        method="running_in_year",
+        min_value=1960,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    budget_min = django_filters.NumberFilter(
+        label=_("Budget from"),
+        field_name="budget_amount",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=MAX_BUDGET,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("In the project's currency."),
+    )
+    budget_max = django_filters.NumberFilter(
+        label=_("Budget up to"),
+        field_name="budget_amount",
+        lookup_expr="lte",
+        min_value=0,
+        max_value=MAX_BUDGET,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("In the project's currency."),
+    )
+    ordering = StableOrderingFilter(
+        label=_("Sort by"),
+        fields={field: param for field, param, _label in SORTS},
+        # Choices given here, lazily, so that they follow each request's
+        # language (the default ones are fixed in the language of start-up).
+        choices=[(param, label) for _field, param, label in SORTS]
+        + [
+            (f"-{param}", format_lazy(_("{field} (descending)"), field=label))
+            for _field, param, label in SORTS
+        ],
+    )
+
+    class Meta:
+        model = Project
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(code__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value)
+        )
+
+    def running_in_year(self, queryset, name, value):
+        return queryset.filter(
+            planned_start__lte=datetime.date(value, 12, 31),
+            planned_end__gte=datetime.date(value, 1, 1),
+        )
+
+
+class PageSizeForm(forms.Form):
+    page_size = forms.TypedChoiceField(
+        label=_("Rows per page"),
+        choices=[(size, size) for size in PAGE_SIZES],
+        coerce=int,
+    )
+
+
+def page_size(query) -> int:
+    """The page size asked for in `query`, or the first one for anything else."""
+    form = PageSizeForm(query)
+    return form.cleaned_data["page_size"] if form.is_valid() else PAGE_SIZES[0]

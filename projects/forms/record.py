@@ -1,0 +1,217 @@
+"""Forms for the project record: creating and editing a project, its budget
+(what fund managers change), and its status steps.
+
+The region chosen limits the cercles and plan priorities that can be picked:
+without JavaScript the form refuses those of another region when it is sent
+(and shows the right ones again); with htmx the fields are re-rendered as soon
+as the region changes (`projects:region_choices`)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from accounts import access
+from coordination.models import Organisation
+from funding.models import Window
+from projects import services
+from projects.models import Project
+from regions.models import Cercle, PlanPriority, RegionalPlan
+from reviews.forms import OnceMixin, VersionMixin
+
+# The plans whose priorities projects may map to.
+OPEN_PLAN_STATUSES = (RegionalPlan.Status.VALIDATED, RegionalPlan.Status.DRAFT)
+
+RECORD_FIELDS = [
+    "title",
+    "summary",
+    "region",
+    "cercles",
+    "priority",
+    "mechanism",
+    "window",
+    "implementing_partner",
+    "focal_point",
+    "budget_amount",
+    "budget_currency",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "women",
+    "men",
+    "girls",
+    "boys",
+    "gender_marker",
+]
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def model_fields(form: forms.ModelForm) -> dict:
+    """The cleaned model values the services take as keywords (not the cercles,
+    which are passed on their own, nor the token or version)."""
+    return {name: form.cleaned_data[name] for name in form._meta.fields if name != "cercles"}
+
+
+class CercleField(forms.ModelMultipleChoiceField):
+    single_region = False
+
+    def label_from_instance(self, cercle: Cercle) -> str:
+        # Before a region is chosen, cercles of several regions are offered.
+        return cercle.name if self.single_region else f"{cercle.name} ({cercle.region.name})"
+
+
+class PriorityField(forms.ModelChoiceField):
+    def label_from_instance(self, priority: PlanPriority) -> str:
+        return f"{priority.plan.title}: {priority.code} — {priority.title}"
+
+
+class BudgetFieldsMixin(forms.ModelForm):
+    def clean_budget_amount(self):
+        amount = self.cleaned_data["budget_amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError(_("The budget must be more than zero."))
+        return amount
+
+
+class ProjectForm(BudgetFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = RECORD_FIELDS
+        field_classes = {"cercles": CercleField, "priority": PriorityField}
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "cercles": forms.CheckboxSelectMultiple,
+            "planned_start": _date_input(),
+            "planned_end": _date_input(),
+            "actual_start": _date_input(),
+            "actual_end": _date_input(),
+        }
+        help_texts = {"window": _("Only for mechanisms with windows (PBF: IRF or PRF).")}
+        error_messages = {
+            "cercles": {
+                "invalid_choice": _(
+                    "Choose cercles of the project's region: %(value)s is not one of them."
+                )
+            },
+            "priority": {
+                "invalid_choice": _(
+                    "Choose a priority of a draft or validated plan of the project's region."
+                )
+            },
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        regions = access.editable_regions(user)
+        # Any other id (a forged region, priority, partner...) is an invalid
+        # choice: the form refuses it and nothing is written.
+        self.fields["region"].queryset = regions
+        self.fields["region"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("projects:region_choices"),
+                "hx-target": "#region-fields",
+                "hx-swap": "outerHTML",
+                "hx-trigger": "change",
+            }
+        )
+        self._limit_to_region(
+            regions, self._chosen_region(), keep=instance if instance.pk else None
+        )
+        self.fields["window"].queryset = Window.objects.select_related("mechanism")
+        self.fields["implementing_partner"].queryset = Organisation.objects.filter(
+            Q(is_active=True) | Q(pk=instance.implementing_partner_id)
+        )
+        self.fields["focal_point"].queryset = get_user_model().objects.filter(
+            Q(is_active=True) | Q(pk=instance.focal_point_id)
+        )
+
+    def _chosen_region(self):
+        """The region the form is about: the one posted (if the user may pick
+        it), else the record's own, else none yet."""
+        field = self.fields["region"]
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("region"))
+        else:
+            value = self.initial.get("region") or self.instance.region_id
+        try:
+            return field.clean(value) if value else None
+        except forms.ValidationError:
+            return None
+
+    def _limit_to_region(self, regions, region, *, keep=None) -> None:
+        """Offer the cercles and priorities of `region` (or, before one is
+        chosen, of every region in `regions`). `keep`: a project whose current
+        priority stays valid even if its plan has moved on since."""
+        scope = Q(region=region) if region else Q(region__in=regions)
+        cercles = self.fields["cercles"]
+        cercles.queryset = Cercle.objects.filter(scope).select_related("region")
+        cercles.single_region = region is not None
+        open_plans = Q(plan__status__in=OPEN_PLAN_STATUSES)
+        if keep is not None and keep.priority_id:
+            open_plans |= Q(pk=keep.priority_id)
+        plan_scope = Q(plan__region=region) if region else Q(plan__region__in=regions)
+        priority = self.fields["priority"]
+        priority.queryset = (
+            PlanPriority.objects.filter(plan_scope & open_plans)
+            .select_related("plan")
+            .order_by("plan__period_start", "plan__title", "code")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The same checks as the service, here so that each message sits on its
+        # field (and the database constraints never have to speak).
+        problems = services.consistency_problems(cleaned, cleaned.get("cercles") or ())
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return cleaned
+
+
+class ProjectCreateForm(OnceMixin, ProjectForm):
+    pass
+
+
+class ProjectEditForm(VersionMixin, ProjectForm):
+    pass
+
+
+class BudgetForm(VersionMixin, BudgetFieldsMixin, forms.ModelForm):
+    """What fund managers change: the money, nothing else."""
+
+    class Meta:
+        model = Project
+        fields = ["budget_amount", "budget_currency"]
+
+
+STEP_LABELS = {
+    "submit": _("Submit for approval"),
+    "send_back": _("Send back to the pipeline"),
+    "approve": _("Approve"),
+    "start": _("Start implementation"),
+    "complete": _("Mark as completed"),
+    "close": _("Close"),
+    "cancel": _("Cancel the project"),
+}
+
+
+class StatusForm(forms.Form):
+    step = forms.ChoiceField(label=_("Step"), widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, moves: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every step name is accepted, so that the service can say why one the
+        # page did not offer cannot be taken; only the possible ones are shown.
+        self.fields["step"].choices = list(STEP_LABELS.items())
+        self.fields["step"].widget.choices = [(step, STEP_LABELS[step]) for step in moves]
+        if len(moves) == 1:
+            self.fields["step"].initial = moves[0]

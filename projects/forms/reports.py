@@ -1,0 +1,143 @@
+"""Forms of a project's locations, indicators, indicator reports and progress
+reports. The project (or indicator) always comes from the URL, never from the
+form; the rules that must hold whatever the entry point are in
+`projects.services`, and the forms show their messages next to the fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects import services
+from projects.models import Indicator, IndicatorReport, Location, ProgressReport, Project
+from reviews.files import validate_upload
+from reviews.forms import OnceMixin
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _ModelValuesMixin:
+    def model_values(self) -> dict:
+        """The cleaned values of the model fields the form shows, as keyword
+        arguments for the services (no token, no file)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
+
+    def add_problems(self, problems: dict[str, str]) -> None:
+        """Show the services' messages, except on a field already refused: a
+        value that could not be read is reported once, as unreadable."""
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+
+
+class LocationForm(_ModelValuesMixin, forms.ModelForm):
+    class Meta:
+        model = Location
+        fields = ["place", "cercle", "latitude", "longitude", "sensitivity"]
+        help_texts = {
+            "latitude": _("Decimal degrees, north; for example 16.27170 in Gao."),
+            "longitude": _("Decimal degrees, east (negative west of Greenwich); e.g. -0.04470."),
+        }
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        # Only the cercles of the project's region can be chosen; any other id
+        # is an invalid choice.
+        self.fields["cercle"].queryset = project.region.cercles.all()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # An error on a coordinate here also spares it the model's own range
+        # check, whose message says less.
+        self.add_problems(services.location_problems(self.project, cleaned_data))
+        return cleaned_data
+
+
+class IndicatorForm(_ModelValuesMixin, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["title", "unit", "baseline", "target", "by_sex"]
+        help_texts = {
+            "unit": _("What is counted: people, wells, classrooms, hectares…"),
+            "target": _("Greater than zero; it may lie below the baseline for a decrease."),
+            "by_sex": _("Reports then give the value for women and girls and for men and boys."),
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.add_problems(services.indicator_problems(cleaned_data))
+        return cleaned_data
+
+
+class IndicatorReportForm(_ModelValuesMixin, forms.ModelForm):
+    """The value an indicator reached over a period, with an optional evidence file."""
+
+    evidence = forms.FileField(
+        label=_("Evidence (optional)"),
+        required=False,
+        help_text=_("PDF, Word, Excel or image; checked by content, size limited."),
+    )
+    evidence_title = forms.CharField(
+        label=_("Title of the evidence"), max_length=200, required=False
+    )
+
+    class Meta:
+        model = IndicatorReport
+        fields = ["period_start", "period_end", "value", "value_women", "value_men", "comment"]
+        widgets = {
+            "period_start": _date_input(),
+            "period_end": _date_input(),
+            "comment": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.fields["value"].help_text = _("In %(unit)s.") % {"unit": indicator.unit}
+        # Required by the services' rule when the indicator is disaggregated
+        # by sex (one message, theirs); not asked at all otherwise.
+        if not indicator.by_sex:
+            del self.fields["value_women"], self.fields["value_men"]
+
+    def clean_evidence(self):
+        upload = self.cleaned_data["evidence"]
+        if upload:
+            validate_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.add_problems(services.indicator_report_problems(self.indicator, cleaned_data))
+        return cleaned_data
+
+    def evidence_values(self) -> dict:
+        return {
+            "evidence": self.cleaned_data["evidence"],
+            "evidence_title": self.cleaned_data["evidence_title"],
+        }
+
+
+class IndicatorReportCreateForm(OnceMixin, IndicatorReportForm):
+    """The same form with a one-time token: posted twice, it creates one report."""
+
+
+class ProgressReportForm(_ModelValuesMixin, forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["period_start", "period_end", "narrative", "percent_complete", "site_accessible"]
+        widgets = {
+            "period_start": _date_input(),
+            "period_end": _date_input(),
+            "narrative": forms.Textarea(attrs={"rows": 8}),
+            "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.add_problems(services.period_problems(cleaned_data))
+        return cleaned_data
+
+
+class ProgressReportCreateForm(OnceMixin, ProgressReportForm):
+    """The same form with a one-time token: posted twice, it creates one report."""

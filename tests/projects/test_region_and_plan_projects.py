@@ -1,0 +1,180 @@
+"""The plan page and the region page list their projects per priority, with
+counts and budgets summed by the database, and show the priorities without
+any project as gaps."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from regions.models import Region
+from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
+from tests.factories import PlanFactory, PriorityFactory, ProjectFactory
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def _region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+# --- The plan page ---------------------------------------------------------------------
+
+
+def test_plan_page_lists_each_prioritys_projects_with_count_and_usd_budget(client_for, viewer):
+    plan = PlanFactory(status="validated")
+    water = PriorityFactory(plan=plan, code="AXE-1")
+    PriorityFactory(plan=plan, code="AXE-2", title="Dialogue inclusif")
+    first = ProjectFactory(
+        code="QIP-2024-GAO-901", title="Forage", priority=water, budget_amount=Decimal(40000)
+    )
+    second = ProjectFactory(code="QIP-2024-GAO-902", priority=water, budget_amount=Decimal(12500))
+    ProjectFactory(priority=water, budget_amount=Decimal(9000000), budget_currency="XOF")
+
+    response = client_for(viewer).get(f"/plans/{plan.pk}/")
+
+    rows = {priority.code: priority for priority in response.context["priorities"]}
+    assert (rows["AXE-1"].project_count, rows["AXE-1"].budget_usd) == (3, Decimal("52500"))
+    assert (rows["AXE-2"].project_count, rows["AXE-2"].budget_usd) == (0, None)
+    page = response.text
+    assert f'<a href="/projects/{first.pk}/" title="Forage">QIP-2024-GAO-901</a>' in page
+    assert f'href="/projects/{second.pk}/"' in page
+    assert "52,500.00" in page
+    assert page.count('class="badge badge--danger">gap<') == 1
+
+
+def test_plan_page_marks_every_priority_without_project_as_a_gap(client_for, viewer):
+    plan = PlanFactory()
+    PriorityFactory.create_batch(3, plan=plan)
+
+    page = client_for(viewer).get(f"/plans/{plan.pk}/").text
+
+    assert page.count('class="badge badge--danger">gap<') == 3
+
+
+# --- The region page -------------------------------------------------------------------
+
+
+def test_region_page_groups_the_projects_by_priority_with_counts_and_usd_budgets(
+    client_for, viewer
+):
+    plan = PlanFactory(title="PRSR Gao", status="validated")
+    water = PriorityFactory(plan=plan, code="AXE-1", title="Eau potable")
+    covered = ProjectFactory(code="QIP-2024-GAO-901", priority=water)
+    ProjectFactory(code="QIP-2024-GAO-902", priority=water, budget_amount=Decimal("10000.50"))
+    loose = ProjectFactory(code="QIP-2024-GAO-903", budget_amount=Decimal(5000))
+    ProjectFactory(region=_region("ML-5"), code="QIP-2024-MOP-901")
+
+    response = client_for(viewer).get("/regions/ML-7/")
+
+    groups = response.context["project_groups"]
+    summary = [
+        (g["priority__code"], [p.code for p in g["projects"]], g["project_count"], g["budget_usd"])
+        for g in groups
+    ]
+    assert summary == [
+        ("AXE-1", ["QIP-2024-GAO-901", "QIP-2024-GAO-902"], 2, Decimal("50000.50")),
+        (None, ["QIP-2024-GAO-903"], 1, Decimal("5000")),
+    ]
+    assert response.context["project_totals"] == {"count": 3, "budget_usd": Decimal("55000.50")}
+    page = response.text
+    assert "AXE-1 — Eau potable" in page
+    assert f'href="/projects/{covered.pk}/"' in page and f'href="/projects/{loose.pk}/"' in page
+    assert "QIP-2024-MOP-901" not in page
+    assert 'class="badge badge--warning">no priority<' in page
+    assert "50,000.50" in page and "55,000.50" in page
+    assert "3 projects in the region" in page
+
+
+def test_region_page_shows_the_plan_in_force_with_its_gaps(client_for, viewer):
+    PlanFactory(title="Plan en projet")  # a draft is not in force
+    plan = PlanFactory(title="PRSR Gao", status="validated")
+    covered = PriorityFactory(plan=plan, code="AXE-1", title="Eau potable")
+    PriorityFactory(plan=plan, code="AXE-2", title="Autorité de l'État")
+    ProjectFactory(priority=covered)
+
+    response = client_for(viewer).get("/regions/ML-7/")
+
+    assert response.context["plan"] == plan
+    coverage = {p.code: p.project_count for p in response.context["plan_priorities"]}
+    assert coverage == {"AXE-1": 1, "AXE-2": 0}
+    page = response.text
+    assert f'<a href="/plans/{plan.pk}/">PRSR Gao</a>' in page
+    assert 'Autorité de l&#x27;État <span class="badge badge--danger">gap</span>' in page
+    assert page.count('class="badge badge--danger">gap<') == 1
+
+
+def test_region_page_prefers_the_validated_plan_covering_today(client_for, viewer):
+    today = timezone.localdate()
+    PlanFactory(
+        title="Ancien plan",
+        status="validated",
+        period_start=datetime.date(2020, 1, 1),
+        period_end=datetime.date(2021, 12, 31),
+    )
+    current = PlanFactory(
+        title="Plan en vigueur",
+        status="validated",
+        period_start=today.replace(month=1, day=1),
+        period_end=today.replace(year=today.year + 1, month=12, day=31),
+    )
+
+    response = client_for(viewer).get("/regions/ML-7/")
+
+    assert response.context["plan"] == current
+    assert "not in force today" not in response.text
+
+
+def test_region_without_projects_or_plan_says_so(client_for, viewer):
+    page = client_for(viewer).get("/regions/ML-8/").text
+
+    assert "No project has been recorded in this region yet." in page
+    assert "No validated plan is in force for this region." in page
+
+
+# --- Query counts ----------------------------------------------------------------------
+
+
+def _region_with_projects(n: int):
+    plan = PlanFactory(status="validated")
+    for i in range(n):
+        priority = PriorityFactory(plan=plan)
+        PriorityFactory(plan=plan)  # a gap
+        ProjectFactory(priority=priority, budget_amount=Decimal(1000 + i))
+        ProjectFactory(budget_currency="EUR")
+    return plan
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_plan_page_query_count_does_not_grow_with_projects(
+    client_for, gao_officer, django_assert_num_queries, n
+):
+    client = client_for(gao_officer)
+    plan = _region_with_projects(n)
+    # The page: the plan with its region, its priorities (projects counted and
+    # USD budgets summed), their projects, their total cost, its updates, its
+    # documents, the plan's and its priorities' history records, whether the
+    # user may edit the plan's region.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9):
+        response = client.get(f"/plans/{plan.pk}/")
+    assert len(response.context["priorities"]) == 2 * n
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_region_page_query_count_does_not_grow_with_projects(
+    client_for, viewer, django_assert_num_queries, n
+):
+    client = client_for(viewer)
+    _region_with_projects(n)
+    # The page: the region, its offices (with heads), its cercles; its projects
+    # grouped by priority (counted, USD budgets summed), the projects to list
+    # in the groups, the region's totals; the plan in force and its priorities
+    # (projects counted, USD budgets summed).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 8):
+        response = client.get("/regions/ML-7/")
+    assert response.context["project_totals"]["count"] == 2 * n
