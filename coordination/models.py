@@ -41,11 +41,16 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="organisation_unique_name"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="organisation_unique_name",
+                violation_error_message=_("An organisation with this name already exists."),
+            ),
             models.UniqueConstraint(
                 Lower("acronym"),
                 condition=~models.Q(acronym=""),
                 name="organisation_unique_acronym",
+                violation_error_message=_("An organisation with this acronym already exists."),
             ),
         ]
 

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts import access
 from accounts.roles import Role
-from projects.models import IndicatorReport, ProgressReport, Project
+from projects.models import Indicator, IndicatorReport, Location, ProgressReport, Project
 
 
 def can_see_exact_coordinates(user) -> bool:
@@ -20,10 +20,13 @@ def can_see_exact_coordinates(user) -> bool:
 
 
 def can_edit_project(user, project: Project) -> bool:
-    return access.can_edit_region(user, project.region)
+    """Staff of the project's region, while the project is not closed or cancelled."""
+    return not project.is_finished and access.can_edit_region(user, project.region)
 
 
 def can_edit_money(user, project: Project) -> bool:
+    if project.is_finished:
+        return False
     return access.can_manage_money(user) or can_edit_project(user, project)
 
 
@@ -45,6 +48,20 @@ def get_project_for_money(user, pk: int) -> Project:
     if not can_edit_money(user, project):
         raise PermissionDenied
     return project
+
+
+def get_location_for_edit(user, pk: int) -> Location:
+    location = get_object_or_404(Location.objects.select_related("project__region"), pk=pk)
+    if not can_edit_project(user, location.project):
+        raise PermissionDenied
+    return location
+
+
+def get_indicator_for_edit(user, pk: int) -> Indicator:
+    indicator = get_object_or_404(Indicator.objects.select_related("project__region"), pk=pk)
+    if not can_edit_project(user, indicator.project):
+        raise PermissionDenied
+    return indicator
 
 
 def get_progress_report(pk: int) -> ProgressReport:

@@ -178,6 +178,11 @@ class Project(FSMModelMixin, Versioned):
         return reverse("projects:detail", args=[self.pk])
 
     @property
+    def is_finished(self) -> bool:
+        """Closed and cancelled projects are kept as they are."""
+        return self.status in (self.Status.CLOSED, self.Status.CANCELLED)
+
+    @property
     def beneficiaries(self) -> int:
         return self.women + self.men + self.girls + self.boys
 

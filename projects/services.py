@@ -28,7 +28,7 @@ from projects.models import (
     ProjectCodeSequence,
     StatusChange,
 )
-from regions.services import EditConflict, _create_once, attach_file, save_versioned
+from regions.services import EditConflict, attach_file, create_once, save_versioned
 from reviews.models import Reviewable, ReviewStatus
 
 __all__ = ["EditConflict", "attach_file"]
@@ -114,26 +114,32 @@ def create_project(
     if not access.can_edit_region(by, fields["region"]):
         raise ValidationError({"region": _("You cannot create projects in this region.")})
     _check(fields, cercles)
+    if token and (existing := Project.objects.filter(creation_token=token).first()):
+        return existing, False
     with transaction.atomic():
-        if token:
-            existing = Project.objects.filter(creation_token=token).first()
-            if existing:
-                return existing, False
         code = next_code(
             mechanism=fields["mechanism"],
             year=fields["planned_start"].year,
             region=fields["region"],
         )
-        project = Project(code=code, created_by=by, creation_token=token, **fields)
-        project._history_user = by
-        project.save()
-        project.cercles.set(cercles)
-    return project, True
+        # A simultaneous double post loses the race here and gets the first
+        # project back; the number it took stays unused, never given again.
+        project, created = create_once(
+            Project, by=by, token=token, code=code, created_by=by, **fields
+        )
+        if created:
+            project.cercles.set(cercles)
+    return project, created
 
 
 def edit_project(project: Project, *, by, version: int, cercles=None, **fields) -> Project:
     """Save changes made from `version`; refused with EditConflict if someone
     saved in between, and with the rules' messages if the budget or dates break them."""
+    if project.is_finished:
+        raise ValidationError(
+            _("A %(status)s project can no longer be changed.")
+            % {"status": project.get_status_display()}
+        )
     values = {name: getattr(project, name) for name in RULE_FIELDS | {"region", "priority"}}
     values.update(fields)
     _check(values, cercles if cercles is not None else project.cercles.all())
@@ -344,7 +350,7 @@ def create_indicator_report(
     twice creates one report and stores its file once."""
     fields = _indicator_report_fields(indicator, fields)
     with transaction.atomic():
-        report, created = _create_once(
+        report, created = create_once(
             IndicatorReport, by=by, token=token, indicator=indicator, created_by=by, **fields
         )
         if created and evidence:
@@ -377,9 +383,7 @@ def create_progress_report(
 ) -> tuple[ProgressReport, bool]:
     """A draft progress report; returns (report, created)."""
     _raise_problems(period_problems(fields))
-    return _create_once(
-        ProgressReport, by=by, token=token, project=project, created_by=by, **fields
-    )
+    return create_once(ProgressReport, by=by, token=token, project=project, created_by=by, **fields)
 
 
 @transaction.atomic

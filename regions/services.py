@@ -149,8 +149,10 @@ def save_versioned(instance: models.Model, *, by, version: int, **fields) -> mod
         return current
 
 
-def _create_once(model, *, by, token: uuid.UUID | None, **fields) -> tuple[models.Model, bool]:
-    """Create a row unless the same form (token) already created it."""
+def create_once(model, *, by, token: uuid.UUID | None, **fields) -> tuple[models.Model, bool]:
+    """Create a row unless the same form (its one-time token, stored in the
+    model's `creation_token`) already created it; returns (row, created). Also
+    safe when the two posts arrive at the same instant."""
     if token:
         existing = model._default_manager.filter(creation_token=token).first()
         if existing:
@@ -176,7 +178,7 @@ def create_plan(*, by, token: uuid.UUID | None = None, **fields) -> tuple[Region
     region = fields["region"]
     if not access.can_edit_region(by, region):
         raise PermissionDenied
-    return _create_once(RegionalPlan, by=by, token=token, created_by=by, **fields)
+    return create_once(RegionalPlan, by=by, token=token, created_by=by, **fields)
 
 
 def edit_plan(plan: RegionalPlan, *, by, version: int, **fields) -> RegionalPlan:
@@ -190,7 +192,7 @@ def create_priority(
 ) -> tuple[PlanPriority, bool]:
     if not plan.is_editable:
         raise ValidationError(_("A validated or archived plan can no longer be edited."))
-    return _create_once(PlanPriority, by=by, token=token, plan=plan, **fields)
+    return create_once(PlanPriority, by=by, token=token, plan=plan, **fields)
 
 
 def edit_priority(priority: PlanPriority, *, by, version: int, **fields) -> PlanPriority:
@@ -272,7 +274,7 @@ def create_update(
     if plan.status != RegionalPlan.Status.VALIDATED:
         raise ValidationError(_("Updates are reported on validated plans only."))
     with transaction.atomic():
-        update, created = _create_once(
+        update, created = create_once(
             PlanUpdate, by=by, token=token, plan=plan, created_by=by, **fields
         )
         if created:

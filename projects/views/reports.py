@@ -53,20 +53,6 @@ def _section(project, anchor: str) -> str:
     return f"{project.get_absolute_url()}#{anchor}"
 
 
-def _location_for_edit(user, pk: int) -> Location:
-    location = get_object_or_404(Location.objects.select_related("project__region"), pk=pk)
-    if not access.can_edit_project(user, location.project):
-        raise PermissionDenied
-    return location
-
-
-def _indicator_for_edit(user, pk: int) -> Indicator:
-    indicator = get_object_or_404(Indicator.objects.select_related("project__region"), pk=pk)
-    if not access.can_edit_project(user, indicator.project):
-        raise PermissionDenied
-    return indicator
-
-
 # --- Locations ------------------------------------------------------------------------
 
 
@@ -83,7 +69,7 @@ def location_create(request, pk):
 
 @login_required
 def location_edit(request, pk):
-    location = _location_for_edit(request.user, pk)
+    location = access.get_location_for_edit(request.user, pk)
     project = location.project
     form = LocationForm(_data(request), instance=location, project=project)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +82,7 @@ def location_edit(request, pk):
 
 @login_required
 def location_delete(request, pk):
-    location = _location_for_edit(request.user, pk)
+    location = access.get_location_for_edit(request.user, pk)
     project = location.project
     if request.method == "POST":
         services.delete_location(location, by=request.user)
@@ -122,7 +108,7 @@ def indicator_create(request, pk):
 
 @login_required
 def indicator_edit(request, pk):
-    indicator = _indicator_for_edit(request.user, pk)
+    indicator = access.get_indicator_for_edit(request.user, pk)
     project = indicator.project
     form = IndicatorForm(_data(request), instance=indicator)
     if request.method == "POST" and form.is_valid():
@@ -221,7 +207,7 @@ def indicator_report_detail(request, pk):
 
 @login_required
 def indicator_report_create(request, pk):
-    indicator = _indicator_for_edit(request.user, pk)
+    indicator = access.get_indicator_for_edit(request.user, pk)
     form = IndicatorReportCreateForm(
         _data(request),
         request.FILES or None,

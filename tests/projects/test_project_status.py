@@ -177,3 +177,19 @@ def test_status_page_accepts_only_get_and_post(client_for, hq_user):
 
 def test_every_step_the_services_know_has_a_label():
     assert set(STEP_LABELS) == set(services.MOVES)
+
+
+@pytest.mark.parametrize("status", ["closed", "cancelled"])
+def test_a_closed_or_cancelled_project_can_no_longer_be_edited(
+    client_for, gao_officer, fund_manager, status
+):
+    project = ProjectFactory(status=status, title="Titre d'origine")
+
+    edit = client_for(gao_officer).post(f"/projects/{project.pk}/edit/", {"title": "Autre"})
+    budget = client_for(fund_manager).post(
+        f"/projects/{project.pk}/budget/", {"budget_amount": "1", "budget_currency": "USD"}
+    )
+
+    assert (edit.status_code, budget.status_code) == (403, 403)
+    project.refresh_from_db()
+    assert (project.title, project.budget_amount) == ("Titre d'origine", Decimal("40000.00"))
