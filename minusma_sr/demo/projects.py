@@ -133,7 +133,7 @@ def seed_projects() -> int:
     rng = random.Random(2024)
     hq = User.objects.get(username="hq")
     mechanisms = {m.code: m for m in Mechanism.objects.prefetch_related("windows")}
-    local = list(Organisation.objects.filter(kind__in=["ngo", "local_authority"]))
+    ngos = list(Organisation.objects.filter(kind="ngo"))
     international = list(Organisation.objects.filter(kind__in=["un_agency", "ingo"]))
     created = 0
     for code, count, username, centre in REGIONS:
@@ -142,6 +142,10 @@ def seed_projects() -> int:
         cercles = list(region.cercles.all())
         priorities = list(
             PlanPriority.objects.filter(plan__region=region, plan__status="validated")
+        )
+        # QIPs are implemented by local actors: national NGOs and the region's authorities.
+        local = ngos + list(
+            Organisation.objects.filter(kind="local_authority", name__endswith=region.name_fr)
         )
         for n in range(count):
             title, pillar, indicator, unit = TEMPLATES[(n + len(code)) % len(TEMPLATES)]

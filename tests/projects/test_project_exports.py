@@ -61,10 +61,10 @@ def test_csv_has_french_headers_and_the_project_by_default(client_for, viewer):
     assert row["Région"] == "Gao"
     assert row["Cercles"] == "Ansongo"
     assert row["Budget"] == "48250,50"
-    assert row["Currency"] == "USD"
-    assert row["Beneficiaries"] == "375"
-    assert row["Planned start"] == "2024-02-01"
-    assert row["Plan priority"].startswith("AXE-2 — ")
+    assert row["Devise"] == "USD"
+    assert row["Bénéficiaires"] == "375"
+    assert row["Début prévu"] == "2024-02-01"
+    assert row["Axe prioritaire"].startswith("AXE-2 — ")
 
 
 def test_csv_headers_and_numbers_are_in_english_with_the_language_cookie(client_for, viewer):
