@@ -68,7 +68,3 @@ def get_update_for_review(user, pk: int) -> PlanUpdate:
     if not access.can_review(user):
         raise PermissionDenied
     return update
-
-
-def can_review_update(user, update: PlanUpdate) -> bool:
-    return access.can_review(user) and update.awaits_review and update.submitted_by_id != user.pk

@@ -1,7 +1,11 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accounts import access
+from reviews import services
+from reviews.forms import ApproveForm, ReturnForm
+from reviews.models import Reviewable
 from reviews.queue import SECTION_LIMIT, queue_for
 
 
@@ -13,3 +17,47 @@ def my_queue(request):
         "is_reviewer": access.can_review(request.user),
     }
     return render(request, "reviews/queue.html", context)
+
+
+# --- Helpers for the pages of every reviewed record ------------------------------------
+
+
+def review_context(
+    request, item: Reviewable, *, approve_url: str, return_url: str, return_form=None
+) -> dict:
+    """What `reviews/_review_and_timeline.html` needs on a record's page."""
+    user = request.user
+    return {
+        "events": services.timeline(item),
+        "can_review": (
+            access.can_review(user) and item.awaits_review and item.submitted_by_id != user.pk
+        ),
+        # Two forms on one page, each with a `comment`: distinct HTML ids.
+        "approve_form": ApproveForm(auto_id="approve_%s"),
+        "return_form": return_form or ReturnForm(auto_id="return_%s"),
+        "approve_url": approve_url,
+        "return_url": return_url,
+    }
+
+
+def take_step(request, item: Reviewable, step: str, *, render_detail, done: dict[str, str]):
+    """Submit, approve or return `item` from a POST, then go back to its page
+    with `done[step]` as the message; who may act is checked by the caller.
+    A return without a comment shows the page again with the form's error."""
+    try:
+        if step == "submit":
+            services.submit(item, by=request.user)
+        elif step == "approve":
+            form = ApproveForm(request.POST)
+            comment = form.cleaned_data["comment"] if form.is_valid() else ""
+            services.approve(item, by=request.user, comment=comment)
+        else:
+            form = ReturnForm(request.POST, auto_id="return_%s")
+            if not form.is_valid():
+                return render_detail(request, item, return_form=form)
+            services.return_for_changes(item, by=request.user, comment=form.cleaned_data["comment"])
+    except services.WorkflowError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done[step])
+    return redirect(item)

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts import access as accounts_access
@@ -34,8 +35,8 @@ from projects.models import (
     ProgressReportAttachment,
 )
 from reviews import files
-from reviews import services as review
-from reviews.forms import ApproveForm, AttachmentForm, ReturnForm
+from reviews import views as review_views
+from reviews.forms import AttachmentForm
 from reviews.models import Reviewable
 
 STEPS = ("submit", "approve", "return")
@@ -130,45 +131,26 @@ def _refuse_change(request, report: Reviewable):
     return redirect(report)
 
 
+# What each step says once taken.
+DONE = {
+    "submit": gettext_lazy("Report submitted: headquarters will review it."),
+    "approve": gettext_lazy("Report approved: the submitter has been told."),
+    "return": gettext_lazy("Report returned: the submitter has been told what to change."),
+}
+
+
 def _review_context(request, report: Reviewable, url_name: str, return_form=None) -> dict:
-    user = request.user
-    return {
-        "events": review.timeline(report),
-        "can_review": (
-            accounts_access.can_review(user)
-            and report.awaits_review
-            and report.submitted_by_id != user.pk
-        ),
-        # Two forms on one page, each with a `comment`: distinct HTML ids.
-        "approve_form": ApproveForm(auto_id="approve_%s"),
-        "return_form": return_form or ReturnForm(auto_id="return_%s"),
-        "approve_url": reverse(url_name, args=[report.pk, "approve"]),
-        "return_url": reverse(url_name, args=[report.pk, "return"]),
-    }
+    return review_views.review_context(
+        request,
+        report,
+        approve_url=reverse(url_name, args=[report.pk, "approve"]),
+        return_url=reverse(url_name, args=[report.pk, "return"]),
+        return_form=return_form,
+    )
 
 
 def _take_step(request, report: Reviewable, step: str, *, render_detail):
-    """Submit, approve or return `report`; who may is checked by the caller."""
-    try:
-        if step == "submit":
-            review.submit(report, by=request.user)
-            done = _("Report submitted: headquarters will review it.")
-        elif step == "approve":
-            form = ApproveForm(request.POST)
-            comment = form.cleaned_data["comment"] if form.is_valid() else ""
-            review.approve(report, by=request.user, comment=comment)
-            done = _("Report approved: the submitter has been told.")
-        else:
-            form = ReturnForm(request.POST, auto_id="return_%s")
-            if not form.is_valid():
-                return render_detail(request, report, return_form=form)
-            review.return_for_changes(report, by=request.user, comment=form.cleaned_data["comment"])
-            done = _("Report returned: the submitter has been told what to change.")
-    except review.WorkflowError as error:
-        _error(request, error)
-    else:
-        messages.success(request, done)
-    return redirect(report)
+    return review_views.take_step(request, report, step, render_detail=render_detail, done=DONE)
 
 
 def _report_for_step(user, pk: int, step: str, *, get, get_for_edit):

@@ -11,14 +11,15 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from regions import access, services
 from regions.forms.updates import PlanUpdateCreateForm, PlanUpdateForm, ProgressForm
 from regions.models import PlanUpdate, PlanUpdateAttachment, RegionalPlan
 from reviews import files
-from reviews import services as review
-from reviews.forms import ApproveForm, AttachmentForm, ReturnForm
+from reviews import views as review_views
+from reviews.forms import AttachmentForm
 
 
 def _data(request):
@@ -43,14 +44,14 @@ def _render_detail(request, update: PlanUpdate, *, return_form=None):
         "update": update,
         "progress": update.progress.select_related("priority"),
         "attachments": update.attachments.select_related("uploaded_by"),
-        "events": review.timeline(update),
         "can_edit": update.is_editable and access.can_edit_plan(user, update.plan),
-        "can_review": access.can_review_update(user, update),
-        # Two forms on one page, each with a `comment`: distinct HTML ids.
-        "approve_form": ApproveForm(auto_id="approve_%s"),
-        "return_form": return_form or ReturnForm(auto_id="return_%s"),
-        "approve_url": reverse("regions:update_approve", args=[update.pk]),
-        "return_url": reverse("regions:update_return", args=[update.pk]),
+        **review_views.review_context(
+            request,
+            update,
+            approve_url=reverse("regions:update_approve", args=[update.pk]),
+            return_url=reverse("regions:update_return", args=[update.pk]),
+            return_form=return_form,
+        ),
     }
     return render(request, "regions/update_detail.html", context)
 
@@ -110,48 +111,41 @@ def update_edit(request, pk):
     return render(request, "regions/update_form.html", context)
 
 
+# What each step says once taken.
+DONE = {
+    "submit": gettext_lazy("Update submitted: headquarters will review it."),
+    "approve": gettext_lazy("Update approved: the submitter has been told."),
+    "return": gettext_lazy("Update returned: the submitter has been told what to change."),
+}
+
+
+def _step(request, update: PlanUpdate, step: str):
+    return review_views.take_step(request, update, step, render_detail=_render_detail, done=DONE)
+
+
 @login_required
 @require_POST
 def update_submit(request, pk):
     update = access.get_update_for_edit(request.user, pk)
-    try:
-        review.submit(update, by=request.user)
-    except review.WorkflowError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Update submitted: headquarters will review it."))
-    return redirect(update)
+    return review_views.take_step(
+        request, update, "submit", render_detail=_render_detail, done=DONE
+    )
 
 
 @login_required
 @require_POST
 def update_approve(request, pk):
     update = access.get_update_for_review(request.user, pk)
-    form = ApproveForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    try:
-        review.approve(update, by=request.user, comment=comment)
-    except review.WorkflowError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Update approved: the submitter has been told."))
-    return redirect(update)
+    return _step(request, update, "approve")
 
 
 @login_required
 @require_POST
 def update_return(request, pk):
     update = access.get_update_for_review(request.user, pk)
-    form = ReturnForm(request.POST, auto_id="return_%s")
-    if not form.is_valid():
-        return _render_detail(request, update, return_form=form)
-    try:
-        review.return_for_changes(update, by=request.user, comment=form.cleaned_data["comment"])
-    except review.WorkflowError as error:
-        _error(request, error)
-    else:
-        messages.success(request, _("Update returned: the submitter has been told what to change."))
-    return redirect(update)
+    return review_views.take_step(
+        request, update, "return", render_detail=_render_detail, done=DONE
+    )
 
 
 @login_required
