@@ -28,10 +28,8 @@ from projects.models import (
     ProjectCodeSequence,
     StatusChange,
 )
-from regions.services import EditConflict, attach_file, create_once, save_versioned
+from regions.services import attach_file, create_once, save_versioned
 from reviews.models import Reviewable, ReviewStatus
-
-__all__ = ["EditConflict", "attach_file"]
 
 RULE_FIELDS = {
     "budget_amount",

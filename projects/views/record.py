@@ -21,7 +21,7 @@ from projects.forms.record import (
     model_fields,
 )
 from projects.models import Project, ProjectDocument
-from regions.services import history_of
+from regions.services import EditConflict, attach_file, history_of
 from reviews.files import serve
 from reviews.forms import AttachmentForm
 
@@ -151,7 +151,7 @@ def project_edit(request, pk):
                 cercles=form.cleaned_data["cercles"],
                 **model_fields(form),
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             current = access.get_project(pk)
             retry = ProjectEditForm(
                 _with_version(request, current.version), instance=current, user=request.user
@@ -179,7 +179,7 @@ def project_budget(request, pk):
                 version=form.cleaned_data["version"],
                 **model_fields(form),
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             current = access.get_project(pk)
             retry = BudgetForm(_with_version(request, current.version), instance=current)
             context = {"form": retry, "project": current, "conflict": conflict}
@@ -228,7 +228,7 @@ def document_upload(request, pk):
     project = access.get_project_for_edit(request.user, pk)
     form = AttachmentForm(_posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.attach_file(
+        attach_file(
             ProjectDocument,
             by=request.user,
             upload=form.cleaned_data["file"],
