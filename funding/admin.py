@@ -1,7 +1,13 @@
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
 
-from funding.models import Mechanism, TrancheStep, Window, validate_tranche_schedule
+from funding.models import (
+    ExchangeRate,
+    Mechanism,
+    TrancheStep,
+    Window,
+    validate_tranche_schedule,
+)
 
 
 class TrancheScheduleFormSet(BaseInlineFormSet):
@@ -32,3 +38,10 @@ class WindowInline(admin.TabularInline):
 class MechanismAdmin(admin.ModelAdmin):
     list_display = ["code", "acronym", "name_fr", "ceiling_usd", "max_duration_months"]
     inlines = [WindowInline, TrancheStepInline]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["month", "currency", "units_per_usd"]
+    list_filter = ["currency"]
+    date_hierarchy = "month"

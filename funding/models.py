@@ -161,3 +161,47 @@ def validate_tranche_schedule(percents: list[Decimal]) -> None:
             _("The tranche schedule must add up to 100%% (it adds up to %(total)s%%)."),
             params={"total": sum(percents)},
         )
+
+
+class ExchangeRate(models.Model):
+    """The UN operational rate of exchange of a currency for a month: how many
+    units of the currency one US dollar buys."""
+
+    class Currency(models.TextChoices):
+        XOF = "XOF", _("CFA franc (XOF)")
+        EUR = "EUR", _("Euro (EUR)")
+        GBP = "GBP", _("Pound sterling (GBP)")
+        SEK = "SEK", _("Swedish krona (SEK)")
+        NOK = "NOK", _("Norwegian krone (NOK)")
+        DKK = "DKK", _("Danish krone (DKK)")
+        CHF = "CHF", _("Swiss franc (CHF)")
+        CAD = "CAD", _("Canadian dollar (CAD)")
+        JPY = "JPY", _("Yen (JPY)")
+
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    units_per_usd = models.DecimalField(
+        _("units per US dollar"),
+        max_digits=18,
+        decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+    )
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-month", "currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "month"], name="exchange_rate_once_a_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(units_per_usd__gt=0), name="exchange_rate_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="exchange_rate_month_starts_on_day_one"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.month:%Y-%m}: {self.units_per_usd}"

@@ -5,9 +5,11 @@ is submitted, approved or changed. One function, called by the projects app
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from funding import rates
 from funding.models import Mechanism, Window
 
 
@@ -23,19 +25,28 @@ def check_project(
     *,
     mechanism: Mechanism,
     window: Window | None,
-    budget_usd: Decimal | None,
+    budget: Decimal | None,
+    currency: str | None,
     start: datetime.date | None,
     end: datetime.date | None,
+    on: datetime.date | None = None,
 ) -> list[str]:
     """The rules of `mechanism` (and `window`) that this project breaks, each
     as a message quoting the rule; empty when it complies.
 
-    `budget_usd` is the budget converted to US dollars, or None when it cannot
-    be converted (then the ceiling is not checked).
+    A budget in another currency is converted at the rate of the month of `on`
+    (today by default); without that rate the ceiling cannot be checked, which
+    is itself a problem that names the currency and the month.
     """
     problems = []
     ceiling = window.effective_ceiling_usd if window else mechanism.ceiling_usd
-    if ceiling is not None and budget_usd is not None and budget_usd > ceiling:
+    budget_usd = None
+    if ceiling is not None and budget is not None and currency:
+        try:
+            budget_usd = rates.to_usd(budget, currency, on=on or timezone.localdate())
+        except rates.MissingRate as missing:
+            problems.extend(missing.messages)
+    if budget_usd is not None and budget_usd > ceiling:
         problems.append(
             _(
                 "%(mechanism)s projects may cost at most USD %(ceiling)s; "

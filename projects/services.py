@@ -3,7 +3,6 @@ optimistic locking, status moves with their timeline, and the mechanism's
 rules checked whenever the budget, dates or status make them matter."""
 
 import uuid
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +16,6 @@ from funding import rules
 from projects.models import (
     MALI_LATITUDE,
     MALI_LONGITUDE,
-    Currency,
     Indicator,
     IndicatorEvidence,
     IndicatorReport,
@@ -56,13 +54,6 @@ def next_code(*, mechanism, year: int, region) -> str:
     return f"{prefix}-{sequence.last:03d}"
 
 
-def budget_in_usd(amount: Decimal | None, currency: str) -> Decimal | None:
-    """The budget in US dollars; None where no exchange rate is known yet."""
-    if amount is None:
-        return None
-    return amount if currency == Currency.USD else None
-
-
 def rule_problems(values: dict) -> list[str]:
     """What the project described by `values` breaks of its mechanism's rules."""
     if not values.get("mechanism"):
@@ -70,7 +61,8 @@ def rule_problems(values: dict) -> list[str]:
     return rules.check_project(
         mechanism=values["mechanism"],
         window=values.get("window"),
-        budget_usd=budget_in_usd(values.get("budget_amount"), values.get("budget_currency")),
+        budget=values.get("budget_amount"),
+        currency=values.get("budget_currency"),
         start=values.get("planned_start"),
         end=values.get("planned_end"),
     )
