@@ -5,27 +5,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from coordination.models import CoordinationBody, Decision, Meeting, Organisation
+from regions.filters import sorting
 from regions.models import Region
-
-
-def _ordering(sorts) -> django_filters.OrderingFilter:
-    """Sorting on `sorts` ((model field, query parameter, label), ...), with
-    choices given lazily so that they follow each request's language."""
-    return django_filters.OrderingFilter(
-        label=_("Sort by"),
-        fields={field: param for field, param, _label in sorts},
-        choices=[(param, label) for _field, param, label in sorts]
-        + [
-            (f"-{param}", format_lazy(_("{field} (descending)"), field=label))
-            for _field, param, label in sorts
-        ],
-    )
-
 
 ORGANISATION_SORTS = [
     ("name", "name", _("Name")),
@@ -41,7 +26,7 @@ class OrganisationFilter(django_filters.FilterSet):
         label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("Any kind")
     )
     country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("Any country"))
-    ordering = _ordering(ORGANISATION_SORTS)
+    ordering = sorting(ORGANISATION_SORTS)
 
     class Meta:
         model = Organisation
@@ -100,7 +85,7 @@ class DecisionFilter(django_filters.FilterSet):
         queryset=get_user_model().objects.filter(decisions__isnull=False).distinct(),
         empty_label=_("Anybody"),
     )
-    ordering = _ordering(DECISION_SORTS)
+    ordering = sorting(DECISION_SORTS)
 
     class Meta:
         model = Decision

@@ -7,14 +7,13 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from coordination.models import Organisation
 from funding.models import Mechanism, Window
 from projects.models import MAX_BUDGET, GenderMarker, Project
-from regions.filters import YearFilter
+from regions.filters import YearFilter, sorting
 from regions.models import Cercle, Pillar, PlanPriority, Region
 
 PAGE_SIZES = (25, 50, 100)
@@ -154,17 +153,7 @@ class ProjectFilter(django_filters.FilterSet):
         decimal_places=2,
         help_text=_("In the project's currency."),
     )
-    ordering = StableOrderingFilter(
-        label=_("Sort by"),
-        fields={field: param for field, param, _label in SORTS},
-        # Choices given here, lazily, so that they follow each request's
-        # language (the default ones are fixed in the language of start-up).
-        choices=[(param, label) for _field, param, label in SORTS]
-        + [
-            (f"-{param}", format_lazy(_("{field} (descending)"), field=label))
-            for _field, param, label in SORTS
-        ],
-    )
+    ordering = sorting(SORTS, filter_class=StableOrderingFilter)
 
     class Meta:
         model = Project

@@ -4,11 +4,43 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Pillar, PlanPriority, Region, RegionalPlan
+
+
+def sorting(sorts, *, filter_class=django_filters.OrderingFilter):
+    """Sorting on `sorts` ((model field, query parameter, label), ...), with
+    choices given lazily so that they follow each request's language (the
+    default ones are fixed in the language of start-up). Shared by every list."""
+    return filter_class(
+        label=_("Sort by"),
+        fields={field: param for field, param, _label in sorts},
+        choices=[(param, label) for _field, param, label in sorts]
+        + [
+            (f"-{param}", format_lazy(_("{field} (descending)"), field=label))
+            for _field, param, label in sorts
+        ],
+    )
+
+
+def filtered_page(request, filterset, *, per_page: int) -> dict:
+    """The context every filtered list shows: the filter form, the requested
+    page of rows (the last one for a page number out of range) and the query
+    string without `page`, for the pagination links. With an invalid filter
+    the form shows the error and the list nothing, rather than rows the person
+    did not ask for."""
+    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "filter": filterset,
+        "page_obj": Paginator(rows, per_page).get_page(request.GET.get("page")),
+        "querystring": query.urlencode(),
+    }
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -46,17 +78,7 @@ class PlanFilter(django_filters.FilterSet):
         empty_label=_("Any pillar"),
         method="with_pillar",
     )
-    ordering = django_filters.OrderingFilter(
-        label=_("Sort by"),
-        fields={field: param for field, param, _label in SORTS},
-        # Choices given here, lazily, so that they follow each request's
-        # language (the default ones are fixed in the language of start-up).
-        choices=[(param, label) for _field, param, label in SORTS]
-        + [
-            (f"-{param}", format_lazy(_("{field} (descending)"), field=label))
-            for _field, param, label in SORTS
-        ],
-    )
+    ordering = sorting(SORTS)
 
     class Meta:
         model = RegionalPlan

@@ -10,7 +10,6 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from coordination import access, services
 from coordination.filters import DecisionFilter
 from coordination.forms.decisions import DecisionStatusForm
 from coordination.models import Decision
+from regions.filters import filtered_page
 
 DECISIONS_PER_PAGE = 25
 
@@ -66,14 +66,10 @@ def decision_list(request):
     decisions = Decision.objects.select_related(
         "meeting__body", "owner_organisation", "owner_user"
     ).order_by(F("due_date").asc(nulls_last=True), "pk")
-    filterset = DecisionFilter(request.GET, queryset=decisions)
-    # With an invalid filter the form shows the error and the list nothing.
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(rows, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": filterset, "page_obj": page, "querystring": query.urlencode()}
-    return render(request, "coordination/decision_list.html", context)
+    listing = filtered_page(
+        request, DecisionFilter(request.GET, queryset=decisions), per_page=DECISIONS_PER_PAGE
+    )
+    return render(request, "coordination/decision_list.html", listing)
 
 
 def _detail(request, decision: Decision, form=None):

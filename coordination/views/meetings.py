@@ -8,7 +8,6 @@ Access comes from `coordination.access`, every write from
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +23,7 @@ from coordination.forms.meetings import (
     MeetingForm,
 )
 from coordination.models import Meeting, MeetingDocument, Membership
+from regions.filters import filtered_page
 from regions.services import attach_file
 from reviews.files import serve
 from reviews.forms import AttachmentForm
@@ -61,17 +61,11 @@ def meeting_list(request):
     meetings = Meeting.objects.select_related("body__region").annotate(
         decision_count=Count("decisions")
     )
-    filterset = MeetingFilter(request.GET, queryset=meetings)
-    # With an invalid filter the form shows the error and the list nothing,
-    # rather than rows the person did not ask for.
-    meetings = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = filtered_page(
+        request, MeetingFilter(request.GET, queryset=meetings), per_page=MEETINGS_PER_PAGE
+    )
     context = {
-        "filter": filterset,
-        "page_obj": page,
-        "querystring": query.urlencode(),
+        **listing,
         "now": timezone.now(),
         "can_create": access.manageable_bodies(request.user).exists(),
     }

@@ -5,7 +5,6 @@ creating and editing them (headquarters only)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from coordination import access
 from coordination.filters import OrganisationFilter
 from coordination.forms.organisations import OrganisationForm
 from coordination.models import Organisation
+from regions.filters import filtered_page
 
 ORGANISATIONS_PER_PAGE = 25
 MEETINGS_SHOWN = 20
@@ -42,17 +42,13 @@ def organisation_list(request):
     organisations = Organisation.objects.annotate(
         body_count=Count("memberships", filter=Q(memberships__end_date__isnull=True))
     ).order_by("name", "pk")
-    filterset = OrganisationFilter(request.GET, queryset=organisations)
-    # With an invalid filter the form shows the error and the list nothing,
-    # rather than rows the person did not ask for.
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(rows, ORGANISATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = filtered_page(
+        request,
+        OrganisationFilter(request.GET, queryset=organisations),
+        per_page=ORGANISATIONS_PER_PAGE,
+    )
     context = {
-        "filter": filterset,
-        "page_obj": page,
-        "querystring": query.urlencode(),
+        **listing,
         "can_create": access.can_manage_organisations(request.user),
     }
     return render(request, "coordination/organisation_list.html", context)

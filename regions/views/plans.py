@@ -6,7 +6,6 @@ Access comes from `regions.access`, every write from `regions.services`."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import access as accounts_access
 from regions import access, services
-from regions.filters import PlanFilter
+from regions.filters import PlanFilter, filtered_page
 from regions.forms.plans import (
     DUPLICATE_CODE,
     PlanCreateForm,
@@ -92,17 +91,11 @@ def _conflict(request, template: str, form, conflict: services.EditConflict, **c
 @login_required
 @require_safe
 def plan_list(request):
-    filterset = PlanFilter(request.GET, queryset=_plans_with_totals())
-    # With an invalid filter the form shows the error and the list nothing,
-    # rather than rows the person did not ask for.
-    plans = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(plans, PLANS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    listing = filtered_page(
+        request, PlanFilter(request.GET, queryset=_plans_with_totals()), per_page=PLANS_PER_PAGE
+    )
     context = {
-        "filter": filterset,
-        "page_obj": page,
-        "querystring": query.urlencode(),
+        **listing,
         "can_create": accounts_access.editable_regions(request.user).exists(),
     }
     return render(request, "regions/plan_list.html", context)
