@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -5,8 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from regions.models import BilingualNameMixin
+from regions.models import BilingualNameMixin, Pillar
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -163,22 +165,30 @@ def validate_tranche_schedule(percents: list[Decimal]) -> None:
         )
 
 
+class Currency(models.TextChoices):
+    """The ISO 4217 currencies in which the section records money."""
+
+    USD = "USD", _("US dollar (USD)")
+    XOF = "XOF", _("CFA franc (XOF)")
+    EUR = "EUR", _("Euro (EUR)")
+    GBP = "GBP", _("Pound sterling (GBP)")
+    SEK = "SEK", _("Swedish krona (SEK)")
+    NOK = "NOK", _("Norwegian krone (NOK)")
+    DKK = "DKK", _("Danish krone (DKK)")
+    CHF = "CHF", _("Swiss franc (CHF)")
+    CAD = "CAD", _("Canadian dollar (CAD)")
+    JPY = "JPY", _("Yen (JPY)")
+
+
+# Every currency but the dollar has a monthly rate to the dollar.
+RATED_CURRENCIES = [(code, label) for code, label in Currency.choices if code != Currency.USD]
+
+
 class ExchangeRate(models.Model):
     """The UN operational rate of exchange of a currency for a month: how many
     units of the currency one US dollar buys."""
 
-    class Currency(models.TextChoices):
-        XOF = "XOF", _("CFA franc (XOF)")
-        EUR = "EUR", _("Euro (EUR)")
-        GBP = "GBP", _("Pound sterling (GBP)")
-        SEK = "SEK", _("Swedish krona (SEK)")
-        NOK = "NOK", _("Norwegian krone (NOK)")
-        DKK = "DKK", _("Danish krone (DKK)")
-        CHF = "CHF", _("Swiss franc (CHF)")
-        CAD = "CAD", _("Canadian dollar (CAD)")
-        JPY = "JPY", _("Yen (JPY)")
-
-    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    currency = models.CharField(_("currency"), max_length=3, choices=RATED_CURRENCIES)
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     units_per_usd = models.DecimalField(
         _("units per US dollar"),
@@ -186,6 +196,7 @@ class ExchangeRate(models.Model):
         decimal_places=6,
         validators=[MinValueValidator(Decimal("0.000001"))],
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("exchange rate")
@@ -201,7 +212,278 @@ class ExchangeRate(models.Model):
             models.CheckConstraint(
                 condition=models.Q(month__day=1), name="exchange_rate_month_starts_on_day_one"
             ),
+            models.CheckConstraint(
+                condition=models.Q(currency__in=[code for code, _label in RATED_CURRENCIES]),
+                name="exchange_rate_currency_valid",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.currency} {self.month:%Y-%m}: {self.units_per_usd}"
+
+
+# --- Money --------------------------------------------------------------------------
+
+MONEY_DIGITS = {"max_digits": 16, "decimal_places": 2}
+
+
+class Money(models.Model):
+    """An amount in its ISO 4217 currency, with its US dollar equivalent fixed
+    at the UN operational rate of the month of its date (by `funding.services`,
+    from `funding.rates`): a later change of rate never changes a recorded
+    equivalent."""
+
+    amount = models.DecimalField(
+        _("amount"), **MONEY_DIGITS, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
+    amount_usd = models.DecimalField(_("amount (USD)"), **MONEY_DIGITS, editable=False)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The one-time token of the form that created the row (see reviews.forms.OnceMixin).
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_usd__gte=0),
+                name="%(app_label)s_%(class)s_usd_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__in=Currency.values),
+                name="%(app_label)s_%(class)s_currency_valid",
+            ),
+        ]
+
+    @property
+    def date(self) -> datetime.date:
+        return getattr(self, self.DATE_FIELD)
+
+
+class Contribution(Money):
+    """A donor's pledge to a mechanism, optionally earmarked for a region
+    and/or a pillar; its money arrives in deposits."""
+
+    DATE_FIELD = "pledged_on"
+
+    donor = models.ForeignKey(
+        "coordination.Organisation",
+        verbose_name=_("donor"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    mechanism = models.ForeignKey(
+        Mechanism,
+        verbose_name=_("mechanism"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    earmark_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("earmarked for the region"),
+        on_delete=models.PROTECT,
+        related_name="earmarked_contributions",
+        null=True,
+        blank=True,
+    )
+    earmark_pillar = models.CharField(
+        _("earmarked for the pillar"), max_length=20, choices=Pillar.choices, blank=True
+    )
+    pledged_on = models.DateField(_("pledged on"))
+    reference = models.CharField(_("agreement reference"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta(Money.Meta):
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["-pledged_on", "-pk"]
+        indexes = [
+            models.Index(fields=["mechanism", "pledged_on"], name="contribution_mechanism_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor} → {self.mechanism} ({self.pledged_on:%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("funding:contribution_detail", args=[self.pk])
+
+    @property
+    def earmark(self) -> str:
+        parts = []
+        if self.earmark_region_id:
+            parts.append(self.earmark_region.name)
+        if self.earmark_pillar:
+            parts.append(str(Pillar(self.earmark_pillar).label))
+        return " · ".join(parts)
+
+    def may_fund(self, project) -> bool:
+        """Whether the earmark lets this contribution fund `project` (a
+        projects.Project): its region, and the pillar of its plan priority."""
+        if self.earmark_region_id and self.earmark_region_id != project.region_id:
+            return False
+        if self.earmark_pillar:
+            return project.priority is not None and project.priority.pillar == self.earmark_pillar
+        return True
+
+
+class Deposit(Money):
+    """Money of a contribution received. Regular deposits never add up to more
+    than the pledge; a deposit marked as an increase is money the donor gave
+    beyond it, and raises the pledge by as much."""
+
+    DATE_FIELD = "received_on"
+
+    contribution = models.ForeignKey(
+        Contribution,
+        verbose_name=_("contribution"),
+        on_delete=models.PROTECT,
+        related_name="deposits",
+    )
+    received_on = models.DateField(_("received on"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    is_increase = models.BooleanField(
+        _("increase of the pledge"),
+        default=False,
+        help_text=_("The donor gave more than it pledged: this deposit raises the pledge."),
+    )
+
+    class Meta(Money.Meta):
+        verbose_name = _("deposit")
+        verbose_name_plural = _("deposits")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.received_on})"
+
+
+class FundingApproval(Money):
+    """The approval of a project's funding by its mechanism's committee. Where
+    the mechanism may approve only what donors have deposited (the Trust
+    Fund), the approval is charged to one contribution whose earmark allows
+    the project."""
+
+    DATE_FIELD = "approved_on"
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="funding_approvals",
+    )
+    mechanism = models.ForeignKey(
+        Mechanism,
+        verbose_name=_("mechanism"),
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        editable=False,
+    )
+    contribution = models.ForeignKey(
+        Contribution,
+        verbose_name=_("charged to the contribution"),
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        null=True,
+        blank=True,
+    )
+    approved_on = models.DateField(_("approved on"))
+    approving_body = models.CharField(_("approved by"), max_length=200)
+    decision_reference = models.CharField(_("decision reference"), max_length=100)
+
+    class Meta(Money.Meta):
+        verbose_name = _("funding approval")
+        verbose_name_plural = _("funding approvals")
+        ordering = ["approved_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.decision_reference}: {self.amount} {self.currency}"
+
+
+class Tranche(Money):
+    """A transfer of money to the project's implementing partner."""
+
+    DATE_FIELD = "paid_on"
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="tranches",
+    )
+    step = models.ForeignKey(
+        TrancheStep,
+        verbose_name=_("step of the schedule"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("transfer reference"), max_length=100)
+
+    class Meta(Money.Meta):
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        ordering = ["paid_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.amount} {self.currency}"
+
+
+class Expenditure(Money):
+    """Spending reported by the implementing partner, in the categories of
+    the UN's harmonised budget."""
+
+    DATE_FIELD = "spent_on"
+
+    class Category(models.TextChoices):
+        STAFF = "staff", _("Staff and personnel")
+        SUPPLIES = "supplies", _("Supplies and materials")
+        EQUIPMENT = "equipment", _("Equipment, vehicles and furniture")
+        SERVICES = "services", _("Contractual services and works")
+        TRAVEL = "travel", _("Travel")
+        GRANTS = "grants", _("Transfers and grants to counterparts")
+        OPERATING = "operating", _("General operating costs")
+        INDIRECT = "indirect", _("Indirect support costs")
+
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="expenditures",
+    )
+    spent_on = models.DateField(_("spent on"))
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    beyond_transfers = models.BooleanField(
+        _("beyond the money transferred"),
+        default=False,
+        help_text=_("The partner spent more than it received so far; explain why."),
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+
+    class Meta(Money.Meta):
+        verbose_name = _("expenditure")
+        verbose_name_plural = _("expenditures")
+        ordering = ["spent_on", "pk"]
+        constraints = [
+            *Money.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(beyond_transfers=False) | ~models.Q(explanation=""),
+                name="expenditure_beyond_transfers_explained",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()}: {self.amount} {self.currency}"

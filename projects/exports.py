@@ -1,42 +1,23 @@
 """The project list as CSV and XLSX: the same filtered rows as the page, all
-of them, with headers in the reader's language.
+of them, with headers in the reader's language (written by
+`reviews.spreadsheets`, which also neutralizes formulas).
 
 Whoever downloads, the coordinates of sensitive locations are never written:
-a file leaves the portal and cannot be taken back. Text that a spreadsheet
-would run as a formula is neutralized in both formats."""
-
-import csv
-import datetime
-import io
-from decimal import Decimal
+a file leaves the portal and cannot be taken back."""
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import formats, timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from projects.models import Project
 from regions.models import Pillar
+from reviews import spreadsheets
 
 # Rows read from the database at a time; each batch costs one query per
 # prefetched relation (locations, cercles).
 CHUNK_SIZE = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralize(value):
-    """Text that a spreadsheet would take for a formula (CSV/formula
-    injection), prefixed with a single quote so that it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+FILE_STEM = "projets"
 
 
 def exported_projects(projects: QuerySet) -> QuerySet:
@@ -98,92 +79,17 @@ COLUMNS = [
 ]
 
 
-def _headers() -> list[str]:
-    return [str(header) for header, _value in COLUMNS]
-
-
 def _rows(projects: QuerySet):
-    for project in exported_projects(projects).iterator(chunk_size=CHUNK_SIZE):
-        yield [value(project) for _header, value in COLUMNS]
-
-
-def filename(extension: str) -> str:
-    return f"projets-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
-# --- CSV -----------------------------------------------------------------------------
-
-
-class _Echo:
-    """A file-like object that hands back what the csv writer writes."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_cell(value, decimal_separator: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f").replace(".", decimal_separator)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return neutralize(str(value))
-
-
-def _csv_lines(projects: QuerySet, language: str):
-    # The response is written after the view has returned: the language is
-    # set again for the headers and labels of every row.
-    with translation.override(language):
-        decimal_separator = formats.get_format("DECIMAL_SEPARATOR")
-        # Spreadsheets in languages with a decimal comma expect semicolons.
-        writer = csv.writer(_Echo(), delimiter=";" if decimal_separator == "," else ",")
-        # The byte order mark tells Excel the file is UTF-8 (accents).
-        yield "\ufeff" + writer.writerow(_headers())
-        for row in _rows(projects):
-            yield writer.writerow([_csv_cell(value, decimal_separator) for value in row])
+    return exported_projects(projects).iterator(chunk_size=CHUNK_SIZE)
 
 
 def csv_response(projects: QuerySet) -> StreamingHttpResponse:
     """The projects as CSV, streamed as they are read from the database."""
-    response = StreamingHttpResponse(
-        _csv_lines(projects, translation.get_language()), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = content_disposition_header(True, filename("csv"))
-    return response
-
-
-# --- XLSX ----------------------------------------------------------------------------
-
-
-def _xlsx_cell(sheet, value):
-    if isinstance(value, str):
-        # Control characters are not allowed in the file format; removed
-        # first, so that what follows them cannot become a formula.
-        return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
-    if isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "#,##0.00"
-        return cell
-    # Numbers and dates are written as such (dates with a date format).
-    return value
+    return spreadsheets.csv_response(COLUMNS, _rows(projects), stem=FILE_STEM)
 
 
 def xlsx_response(projects: QuerySet) -> HttpResponse:
-    """The projects as an Excel workbook, written row by row (write-only mode)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Projects"))
-    sheet.freeze_panes = "A2"
-    headers = []
-    for header in _headers():
-        cell = WriteOnlyCell(sheet, value=neutralize(header))
-        cell.font = Font(bold=True)
-        headers.append(cell)
-    sheet.append(headers)
-    for row in _rows(projects):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    content = io.BytesIO()
-    workbook.save(content)
-    response = HttpResponse(content.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename("xlsx"))
-    return response
+    """The projects as an Excel workbook."""
+    return spreadsheets.xlsx_response(
+        COLUMNS, _rows(projects), stem=FILE_STEM, title=gettext("Projects")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import project_list, record, reports
+from projects.views import money, project_list, record, reports
 
 app_name = "projects"
 urlpatterns = [
@@ -17,6 +17,10 @@ urlpatterns = [
     path("<int:pk>/status/", record.project_status, name="status"),
     path("<int:pk>/documents/new/", record.document_upload, name="document_upload"),
     path("documents/<int:pk>/", record.document_download, name="document"),
+    # Money, recorded by fund managers
+    path("<int:pk>/money/approvals/new/", money.approval_create, name="approval_create"),
+    path("<int:pk>/money/tranches/new/", money.tranche_create, name="tranche_create"),
+    path("<int:pk>/money/expenditures/new/", money.expenditure_create, name="expenditure_create"),
     # Locations and indicators
     path("<int:pk>/locations/new/", reports.location_create, name="location_create"),
     path("locations/<int:pk>/edit/", reports.location_edit, name="location_edit"),

@@ -3,6 +3,7 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from reviews.files import validate_upload
@@ -52,3 +53,13 @@ class ReturnForm(forms.Form):
         if not comment:
             raise forms.ValidationError(_("Say what must change: a comment is required."))
         return comment
+
+
+def show_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put what a service refused on the form, each message on its field when
+    the form has that field, the others above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -23,7 +23,7 @@ from projects.forms.record import (
 from projects.models import Project, ProjectDocument
 from regions.services import EditConflict, attach_file, history_of
 from reviews.files import serve
-from reviews.forms import AttachmentForm
+from reviews.forms import AttachmentForm, show_errors
 
 
 def _posted(request):
@@ -36,16 +36,6 @@ def _with_version(request, version: int):
     data = request.POST.copy()
     data["version"] = version
     return data
-
-
-def _show_errors(form, error: ValidationError) -> None:
-    """Put what the service refused on the form, each message on its field
-    when the form has that field."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _history_of(project: Project):
@@ -120,7 +110,7 @@ def project_create(request):
                 **model_fields(form),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             if created:
                 messages.success(
@@ -159,7 +149,7 @@ def project_edit(request, pk):
             context = {"form": retry, "project": current, "conflict": conflict}
             return render(request, "projects/project_form.html", context, status=409)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect(project)
@@ -185,7 +175,7 @@ def project_budget(request, pk):
             context = {"form": retry, "project": current, "conflict": conflict}
             return render(request, "projects/budget_form.html", context, status=409)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("The budget was saved."))
             return redirect(project)

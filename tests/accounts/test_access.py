@@ -39,7 +39,7 @@ def test_editable_regions_follow_role_and_office(request, fixture, regions):
         ("fund_manager", False, True, False),
         ("viewer", False, False, True),
         ("no_role_user", False, False, True),
-        ("admin_user", False, False, True),
+        ("admin_user", False, True, True),
     ],
 )
 def test_review_and_money_rights_follow_role(request, fixture, review, money, read_only):

@@ -153,7 +153,7 @@ MATRIX = [
     ("tombouctou_head", "other", R,  E,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
     ("fund_manager",    "own",   R,  D,  D,  R,  D,  D,  D,  D,  D,  D,  D,  D),
     ("viewer",          "own",   R,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
-    ("admin_user",      "own",   R,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("admin_user",      "own",   R,  D,  D,  R,  D,  D,  D,  D,  D,  D,  D,  D),
 ]
 # fmt: on
 CASES = [

@@ -204,7 +204,7 @@ STATUS = ("status/",)
         ("fund_manager", "ML-7", "closed", ()),
         ("fund_manager", "ML-7", "pipeline", BUDGET),
         ("viewer", "ML-7", "pipeline", ()),
-        ("admin_user", "ML-7", "pipeline", ()),
+        ("admin_user", "ML-7", "pipeline", BUDGET),
     ],
 )
 def test_project_page_offers_only_the_actions_the_user_may_take(

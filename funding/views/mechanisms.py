@@ -18,3 +18,11 @@ def mechanism_list(request):
 def mechanism_detail(request, code):
     mechanism = get_object_or_404(_mechanisms_with_rules(), code=code)
     return render(request, "funding/mechanism_detail.html", {"mechanism": mechanism})
+
+
+def project_ledger_csv(request, *args, **kwargs):  # placeholder, replaced by the page
+    raise NotImplementedError
+
+
+def project_ledger_xlsx(request, *args, **kwargs):  # placeholder, replaced by the page
+    raise NotImplementedError

@@ -1,0 +1,201 @@
+"""The ledgers: pledged, received, approved, transferred, spent, available
+balance and delivery rate, by mechanism, donor, region, year and project.
+
+Every figure is in US dollars at the rates fixed when each amount was recorded,
+and is summed by the database: each table costs one query (the year table
+five), whatever the number of rows.
+
+    pledged      the contributions' pledges, raised by deposits marked as increases
+    received     deposits
+    approved     funding approvals of projects
+    transferred  tranches paid to implementing partners
+    spent        expenditure reported
+    available    received − approved (what the mechanism may still approve)
+    delivery     spent ÷ transferred
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import (
+    DecimalField,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
+
+from funding.models import (
+    MONEY_DIGITS,
+    Contribution,
+    Deposit,
+    Expenditure,
+    FundingApproval,
+    Mechanism,
+    Tranche,
+)
+from funding.money import delivery_rate
+
+ZERO = Decimal("0")
+USD_FIELD = DecimalField(max_digits=18, decimal_places=MONEY_DIGITS["decimal_places"])
+FIGURES = ["pledged", "received", "approved", "transferred", "spent"]
+
+
+def total(queryset: QuerySet, field: str = "amount_usd"):
+    """The sum of `field` over `queryset` (filtered on OuterRef), as a
+    correlated subquery that reads 0 where there are no rows."""
+    sums = queryset.order_by().annotate(_sum=Func(F(field), function="SUM")).values("_sum")
+    return Coalesce(Subquery(sums, output_field=USD_FIELD), Value(ZERO), output_field=USD_FIELD)
+
+
+@dataclass
+class Figures:
+    """One row of a ledger."""
+
+    pledged: Decimal = ZERO
+    received: Decimal = ZERO
+    approved: Decimal = ZERO
+    transferred: Decimal = ZERO
+    spent: Decimal = ZERO
+
+    @property
+    def available(self) -> Decimal:
+        return self.received - self.approved
+
+    @property
+    def delivery_rate(self) -> Decimal | None:
+        return delivery_rate(self.spent, self.transferred)
+
+
+def _figures(*, contribution=None, approval=None, project=None) -> dict:
+    """The figures' subqueries: pledged and received over the contributions
+    matching `contribution`, approved over the approvals matching `approval`,
+    transferred and spent over the tranches and expenditure matching
+    `project` (each a dict of lookups on OuterRef)."""
+    figures = {}
+    if contribution is not None:
+        deposits = {f"contribution__{key}": value for key, value in contribution.items()}
+        figures["pledged"] = total(Contribution.objects.filter(**contribution)) + total(
+            Deposit.objects.filter(is_increase=True, **deposits)
+        )
+        figures["received"] = total(Deposit.objects.filter(**deposits))
+    if approval is not None:
+        figures["approved"] = total(FundingApproval.objects.filter(**approval))
+    if project is not None:
+        figures["transferred"] = total(Tranche.objects.filter(**project))
+        figures["spent"] = total(Expenditure.objects.filter(**project))
+    return figures
+
+
+def mechanisms() -> QuerySet:
+    """Every mechanism with its five figures: one query."""
+    return Mechanism.objects.annotate(
+        **_figures(
+            contribution={"mechanism": OuterRef("pk")},
+            approval={"mechanism": OuterRef("pk")},
+            project={"project__mechanism": OuterRef("pk")},
+        )
+    )
+
+
+def by_donor(mechanism: Mechanism) -> QuerySet:
+    """The donors of `mechanism`: pledged, received and approved on their
+    contributions (approvals are charged to a contribution where the mechanism
+    approves only money received). One query."""
+    Organisation = apps.get_model("coordination", "Organisation")
+    own = {"donor": OuterRef("pk"), "mechanism": mechanism}
+    return (
+        Organisation.objects.filter(contributions__mechanism=mechanism)
+        .distinct()
+        .annotate(
+            **_figures(
+                contribution=own,
+                approval={
+                    "contribution__donor": OuterRef("pk"),
+                    "contribution__mechanism": mechanism,
+                },
+            )
+        )
+        .order_by("-pledged", "name")
+    )
+
+
+def by_region(mechanism: Mechanism) -> QuerySet:
+    """The regions where `mechanism` has money: earmarked pledges and
+    deposits, and the approvals, transfers and spending of its projects there.
+    One query."""
+    Region = apps.get_model("regions", "Region")
+    regions = Region.objects.annotate(
+        **_figures(
+            contribution={"earmark_region": OuterRef("pk"), "mechanism": mechanism},
+            approval={"project__region": OuterRef("pk"), "mechanism": mechanism},
+            project={"project__region": OuterRef("pk"), "project__mechanism": mechanism},
+        )
+    )
+    return regions.filter(
+        Q(pledged__gt=0) | Q(approved__gt=0) | Q(transferred__gt=0) | Q(spent__gt=0)
+    ).order_by("code")
+
+
+def by_year(mechanism: Mechanism) -> list[tuple[int, Figures]]:
+    """`mechanism`'s figures by calendar year of each amount's date, latest
+    year first. Five grouped queries."""
+    sources = {
+        "pledged": [
+            (Contribution.objects.filter(mechanism=mechanism), "pledged_on"),
+            (
+                Deposit.objects.filter(contribution__mechanism=mechanism, is_increase=True),
+                "received_on",
+            ),
+        ],
+        "received": [(Deposit.objects.filter(contribution__mechanism=mechanism), "received_on")],
+        "approved": [(FundingApproval.objects.filter(mechanism=mechanism), "approved_on")],
+        "transferred": [(Tranche.objects.filter(project__mechanism=mechanism), "paid_on")],
+        "spent": [(Expenditure.objects.filter(project__mechanism=mechanism), "spent_on")],
+    }
+    years: dict[int, Figures] = {}
+    for figure, queries in sources.items():
+        for queryset, date_field in queries:
+            grouped = (
+                queryset.annotate(year=ExtractYear(date_field))
+                .values("year")
+                .annotate(sum=Sum("amount_usd"))
+                .order_by()
+            )
+            for row in grouped:
+                figures = years.setdefault(row["year"], Figures())
+                setattr(figures, figure, getattr(figures, figure) + row["sum"])
+    return sorted(years.items(), reverse=True)
+
+
+def by_project(mechanism: Mechanism) -> QuerySet:
+    """`mechanism`'s projects with approved, transferred and spent, in US
+    dollars and in the project's own currency. One query (paginate it)."""
+    Project = apps.get_model("projects", "Project")
+    own = {"project": OuterRef("pk")}
+    return (
+        Project.objects.filter(mechanism=mechanism)
+        .select_related("region", "implementing_partner")
+        .annotate(
+            **_figures(approval=own, project=own),
+            approved_amount=total(FundingApproval.objects.filter(**own), "amount"),
+            transferred_amount=total(Tranche.objects.filter(**own), "amount"),
+            spent_amount=total(Expenditure.objects.filter(**own), "amount"),
+        )
+        .order_by("-approved", "code")
+    )
+
+
+def grand_total(rows) -> Figures:
+    """The sum of already-computed ledger rows (a handful of mechanisms)."""
+    result = Figures()
+    for row in rows:
+        for name in FIGURES:
+            setattr(result, name, getattr(result, name) + (getattr(row, name, ZERO) or ZERO))
+    return result

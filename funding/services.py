@@ -1,0 +1,498 @@
+"""Every write of money: contributions and deposits, exchange rates, and a
+project's funding approvals, tranches and expenditure.
+
+Each function runs in one transaction, locks the rows that hold the balance it
+checks (the project, then the contribution: always in that order, so that two
+writers never wait for each other), re-reads the totals under the lock, and
+refuses with a ValidationError naming the field and the figures. The USD
+equivalent of every amount is fixed here, at the rate of its date.
+
+Projects are passed in by the projects app, which calls these functions; this
+app never imports it.
+"""
+
+import datetime
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import OuterRef, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import access
+from funding import ledgers, rates, rules
+from funding.models import (
+    Contribution,
+    Currency,
+    Deposit,
+    ExchangeRate,
+    Expenditure,
+    FundingApproval,
+    Tranche,
+    TrancheStep,
+)
+from funding.money import format_money
+from regions.services import create_once, save_versioned
+
+ZERO = Decimal("0")
+
+
+def _require_money_rights(user) -> None:
+    if not access.can_manage_money(user):
+        raise PermissionDenied
+
+
+def _not_in_future(field: str, day: datetime.date) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("This date is in the future.")})
+
+
+def _usd(amount: Decimal, currency: str, *, on: datetime.date, field: str) -> Decimal:
+    try:
+        return rates.to_usd(amount, currency, on=on)
+    except rates.MissingRate as missing:
+        raise ValidationError({field: missing.messages}) from missing
+
+
+def _total(queryset, field: str = "amount") -> Decimal:
+    return queryset.aggregate(total=Sum(field))["total"] or ZERO
+
+
+# --- Contributions and deposits ---------------------------------------------------
+
+
+def received(contribution: Contribution) -> Decimal:
+    """Deposited so far, in the contribution's currency."""
+    return _total(contribution.deposits.all())
+
+
+def available_usd(contribution: Contribution) -> Decimal:
+    """Received and not yet approved for a project, in US dollars."""
+    deposited = _total(contribution.deposits.all(), "amount_usd")
+    return deposited - _total(contribution.approvals.all(), "amount_usd")
+
+
+def record_contribution(
+    *, by, token: uuid.UUID | None = None, **fields
+) -> tuple[Contribution, bool]:
+    """A donor's pledge; returns (contribution, created). A form posted twice
+    records it once."""
+    _require_money_rights(by)
+    fields["amount_usd"] = _usd(
+        fields["amount"], fields["currency"], on=fields["pledged_on"], field="pledged_on"
+    )
+    with transaction.atomic():
+        return create_once(Contribution, by=by, token=token, recorded_by=by, **fields)
+
+
+def edit_contribution(contribution: Contribution, *, by, version: int, **fields) -> Contribution:
+    """Change a pledge. Its currency may change only while nothing is
+    deposited, and its amount never falls below what regular deposits brought."""
+    _require_money_rights(by)
+    with transaction.atomic():
+        locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+        regular = locked.deposits.filter(is_increase=False)
+        if fields["currency"] != locked.currency and locked.deposits.exists():
+            raise ValidationError(
+                {
+                    "currency": _("Money was already received in %(currency)s.")
+                    % {"currency": locked.currency}
+                }
+            )
+        already = _total(regular)
+        if fields["amount"] < already:
+            raise ValidationError(
+                {
+                    "amount": _("%(received)s is already received: the pledge cannot be less.")
+                    % {"received": format_money(already, locked.currency)}
+                }
+            )
+        if locked.mechanism_id != fields["mechanism"].pk and locked.approvals.exists():
+            raise ValidationError(
+                {"mechanism": _("Projects were already approved on this contribution.")}
+            )
+        fields["amount_usd"] = _usd(
+            fields["amount"], fields["currency"], on=fields["pledged_on"], field="pledged_on"
+        )
+        return save_versioned(contribution, by=by, version=version, **fields)
+
+
+def record_deposit(
+    contribution: Contribution,
+    *,
+    by,
+    token: uuid.UUID | None = None,
+    amount: Decimal,
+    currency: str,
+    received_on: datetime.date,
+    reference: str = "",
+    is_increase: bool = False,
+) -> tuple[Deposit, bool]:
+    """Money of a contribution received; returns (deposit, created).
+
+    A regular deposit never brings what was received above the pledge; one
+    marked as an increase may.
+    """
+    _require_money_rights(by)
+    _not_in_future("received_on", received_on)
+    with transaction.atomic():
+        locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+        if token and Deposit.objects.filter(creation_token=token).exists():
+            return Deposit.objects.get(creation_token=token), False
+        if currency != locked.currency:
+            raise ValidationError(
+                {
+                    "currency": _(
+                        "This contribution was pledged in %(currency)s: "
+                        "record its deposits in %(currency)s."
+                    )
+                    % {"currency": locked.currency}
+                }
+            )
+        if not is_increase:
+            after = _total(locked.deposits.filter(is_increase=False)) + amount
+            if after > locked.amount:
+                raise ValidationError(
+                    {
+                        "amount": _(
+                            "This deposit would bring what was received to %(after)s, above "
+                            "the %(pledged)s pledged. If the donor gave more, mark it as an "
+                            "increase of the pledge."
+                        )
+                        % {
+                            "after": format_money(after, currency),
+                            "pledged": format_money(locked.amount, currency),
+                        }
+                    }
+                )
+        deposit = Deposit.objects.create(
+            contribution=locked,
+            amount=amount,
+            currency=currency,
+            amount_usd=_usd(amount, currency, on=received_on, field="received_on"),
+            received_on=received_on,
+            reference=reference,
+            is_increase=is_increase,
+            recorded_by=by,
+            creation_token=token,
+        )
+        return deposit, True
+
+
+# --- Exchange rates ----------------------------------------------------------------
+
+
+def record_rate(*, by, currency: str, month: datetime.date, units_per_usd: Decimal):
+    """Record (or correct) the UN operational rate of `currency` for `month`;
+    returns (rate, created). Amounts already recorded keep the equivalent
+    fixed when they were."""
+    _require_money_rights(by)
+    with transaction.atomic():
+        rate = (
+            ExchangeRate.objects.select_for_update()
+            .filter(currency=currency, month=month.replace(day=1))
+            .first()
+        )
+        created = rate is None
+        if created:
+            rate = ExchangeRate(currency=currency, month=month.replace(day=1))
+        rate.units_per_usd = units_per_usd
+        rate._history_user = by
+        rate.full_clean()
+        rate.save()
+        return rate, created
+
+
+# --- A project's money -------------------------------------------------------------
+
+
+def _lock_project(project):
+    # The project row is the lock every write of a project's money takes
+    # first; its model is reached through the instance, never imported.
+    locked = type(project)._default_manager.select_for_update().get(pk=project.pk)
+    if locked.is_finished:
+        raise ValidationError(_("This project is closed or cancelled: its money is locked."))
+    return locked
+
+
+def _in_project_currency(project, currency: str) -> None:
+    if currency != project.budget_currency:
+        raise ValidationError(
+            {
+                "currency": _(
+                    "The money of %(project)s is counted in %(currency)s, the currency "
+                    "of its budget."
+                )
+                % {"project": project.code, "currency": project.budget_currency}
+            }
+        )
+
+
+def project_totals(project) -> dict[str, Decimal]:
+    """Approved, transferred and spent, in the project's currency and in
+    US dollars (three queries)."""
+    totals = {}
+    for name, queryset in (
+        ("approved", project.funding_approvals.all()),
+        ("transferred", project.tranches.all()),
+        ("spent", project.expenditures.all()),
+    ):
+        sums = queryset.aggregate(amount=Sum("amount"), usd=Sum("amount_usd"))
+        totals[name] = sums["amount"] or ZERO
+        totals[f"{name}_usd"] = sums["usd"] or ZERO
+    return totals
+
+
+def eligible_contributions(project) -> models.QuerySet:
+    """The contributions to the project's mechanism whose earmark allows it,
+    each with what it has received and not yet approved (`available_usd`)."""
+    pillar = project.priority.pillar if project.priority_id else None
+    return (
+        Contribution.objects.filter(mechanism=project.mechanism_id)
+        .filter(models.Q(earmark_region__isnull=True) | models.Q(earmark_region=project.region_id))
+        .filter(models.Q(earmark_pillar="") | models.Q(earmark_pillar=pillar or ""))
+        .select_related("donor", "earmark_region")
+        .annotate(
+            available_usd=ledgers.total(Deposit.objects.filter(contribution=OuterRef("pk")))
+            - ledgers.total(FundingApproval.objects.filter(contribution=OuterRef("pk")))
+        )
+        .order_by("pledged_on", "pk")
+    )
+
+
+def approve_funding(
+    project,
+    *,
+    by,
+    token: uuid.UUID | None = None,
+    amount: Decimal,
+    currency: str,
+    approved_on: datetime.date,
+    decision_reference: str,
+    contribution: Contribution | None = None,
+) -> tuple[FundingApproval, bool]:
+    """Record the committee's approval of `project`'s funding; returns
+    (approval, created).
+
+    Holds, under lock: the mechanism's rules for everything approved so far
+    (ceiling, duration), and where the mechanism approves only money received,
+    the balance of the contribution charged, whose earmark must allow the
+    project. Two approvals at the same moment wait for each other, and the
+    second sees the first.
+    """
+    _require_money_rights(by)
+    _not_in_future("approved_on", approved_on)
+    with transaction.atomic():
+        project = _lock_project(project)
+        if token and FundingApproval.objects.filter(creation_token=token).exists():
+            return FundingApproval.objects.get(creation_token=token), False
+        _in_project_currency(project, currency)
+        mechanism = project.mechanism
+        amount_usd = _usd(amount, currency, on=approved_on, field="approved_on")
+        total = _total(project.funding_approvals.all()) + amount
+        problems = rules.check_project(
+            mechanism=mechanism,
+            window=project.window,
+            budget=total,
+            currency=currency,
+            start=project.planned_start,
+            end=project.planned_end,
+            on=approved_on,
+        )
+        if problems:
+            raise ValidationError({"amount": problems})
+        if contribution is None and mechanism.limited_to_receipts:
+            raise ValidationError(
+                {
+                    "contribution": _(
+                        "%(mechanism)s approves only money received: choose the "
+                        "contribution that funds this project."
+                    )
+                    % {"mechanism": mechanism}
+                }
+            )
+        if contribution is not None:
+            contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+            _check_contribution(contribution, project, amount_usd)
+        approval = FundingApproval.objects.create(
+            project=project,
+            mechanism=mechanism,
+            contribution=contribution,
+            amount=amount,
+            currency=currency,
+            amount_usd=amount_usd,
+            approved_on=approved_on,
+            approving_body=mechanism.approving_body,
+            decision_reference=decision_reference,
+            recorded_by=by,
+            creation_token=token,
+        )
+        return approval, True
+
+
+def _check_contribution(contribution: Contribution, project, amount_usd: Decimal) -> None:
+    if contribution.mechanism_id != project.mechanism_id:
+        raise ValidationError(
+            {"contribution": _("This contribution is not made to the project's mechanism.")}
+        )
+    if not contribution.may_fund(project):
+        raise ValidationError(
+            {
+                "contribution": _("This contribution is earmarked for %(earmark)s.")
+                % {"earmark": contribution.earmark}
+            }
+        )
+    balance = available_usd(contribution)
+    if amount_usd > balance:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "This approval (%(amount)s) is more than the %(balance)s of the "
+                    "contribution received and not yet approved."
+                )
+                % {
+                    "amount": format_money(amount_usd, Currency.USD),
+                    "balance": format_money(max(balance, ZERO), Currency.USD),
+                }
+            }
+        )
+
+
+def proposed_tranche(project, totals: dict[str, Decimal] | None = None):
+    """The next tranche the mechanism's schedule proposes, as (step, amount),
+    or (None, what remains to transfer) for a mechanism without a schedule;
+    None when everything approved is transferred.
+
+    A step's amount is its share of the approved amount; the last step pays
+    what remains, so that rounding never leaves a cent behind.
+    """
+    totals = totals or project_totals(project)
+    remaining = totals["approved"] - totals["transferred"]
+    if remaining <= 0:
+        return None
+    steps = list(TrancheStep.objects.filter(mechanism=project.mechanism_id))
+    if not steps:
+        return None, remaining
+    paid = set(project.tranches.exclude(step=None).values_list("step", flat=True))
+    unpaid = [step for step in steps if step.pk not in paid]
+    if not unpaid:
+        return None, remaining
+    step = unpaid[0]
+    if step is steps[-1]:
+        return step, remaining
+    share = (totals["approved"] * step.percent / 100).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    return step, min(share, remaining)
+
+
+def record_tranche(
+    project,
+    *,
+    by,
+    token: uuid.UUID | None = None,
+    amount: Decimal,
+    currency: str,
+    paid_on: datetime.date,
+    reference: str,
+    step: TrancheStep | None = None,
+) -> tuple[Tranche, bool]:
+    """A transfer to the implementing partner; returns (tranche, created).
+    What is transferred never exceeds what is approved."""
+    _require_money_rights(by)
+    _not_in_future("paid_on", paid_on)
+    with transaction.atomic():
+        project = _lock_project(project)
+        if token and Tranche.objects.filter(creation_token=token).exists():
+            return Tranche.objects.get(creation_token=token), False
+        _in_project_currency(project, currency)
+        if step is not None and step.mechanism_id != project.mechanism_id:
+            raise ValidationError({"step": _("This step belongs to another mechanism.")})
+        approved = _total(project.funding_approvals.all())
+        after = _total(project.tranches.all()) + amount
+        if after > approved:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "This tranche would bring the transfers to %(after)s, above the "
+                        "%(approved)s approved."
+                    )
+                    % {
+                        "after": format_money(after, currency),
+                        "approved": format_money(approved, currency),
+                    }
+                }
+            )
+        tranche = Tranche.objects.create(
+            project=project,
+            step=step,
+            amount=amount,
+            currency=currency,
+            amount_usd=_usd(amount, currency, on=paid_on, field="paid_on"),
+            paid_on=paid_on,
+            reference=reference,
+            recorded_by=by,
+            creation_token=token,
+        )
+        return tranche, True
+
+
+def record_expenditure(
+    project,
+    *,
+    by,
+    token: uuid.UUID | None = None,
+    amount: Decimal,
+    currency: str,
+    spent_on: datetime.date,
+    category: str,
+    description: str = "",
+    beyond_transfers: bool = False,
+    explanation: str = "",
+) -> tuple[Expenditure, bool]:
+    """Spending the partner reported; returns (expenditure, created).
+    Spending beyond what was transferred needs the flag and an explanation."""
+    _require_money_rights(by)
+    _not_in_future("spent_on", spent_on)
+    explanation = explanation.strip()
+    if beyond_transfers and not explanation:
+        raise ValidationError(
+            {"explanation": _("Explain why the partner spent more than it received.")}
+        )
+    with transaction.atomic():
+        project = _lock_project(project)
+        if token and Expenditure.objects.filter(creation_token=token).exists():
+            return Expenditure.objects.get(creation_token=token), False
+        _in_project_currency(project, currency)
+        transferred = _total(project.tranches.all())
+        after = _total(project.expenditures.all()) + amount
+        if after > transferred and not beyond_transfers:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "This would bring the spending to %(after)s, above the "
+                        "%(transferred)s transferred. If that is right, tick "
+                        "“beyond the money transferred” and explain."
+                    )
+                    % {
+                        "after": format_money(after, currency),
+                        "transferred": format_money(transferred, currency),
+                    }
+                }
+            )
+        expenditure = Expenditure.objects.create(
+            project=project,
+            amount=amount,
+            currency=currency,
+            amount_usd=_usd(amount, currency, on=spent_on, field="spent_on"),
+            spent_on=spent_on,
+            category=category,
+            description=description,
+            beyond_transfers=beyond_transfers,
+            explanation=explanation,
+            recorded_by=by,
+            creation_token=token,
+        )
+        return expenditure, True

@@ -1,0 +1,219 @@
+"""Tables in and out of the portal, as CSV and XLSX, for every app above.
+
+Out: the rows of a list, with headers in the reader's language, CSV streamed
+as it is read and XLSX written row by row. Text that a spreadsheet would run
+as a formula is neutralized in both formats.
+
+In: an uploaded CSV or XLSX file read into rows of text keyed by column, for
+an import to validate row by row before writing anything.
+"""
+
+import csv
+import datetime
+import io
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import formats, timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# (header, value of one row): text, numbers and dates as they are, for each
+# format to write in its own way.
+Column = tuple[str, Callable]
+
+
+def neutralize(value):
+    """Text that a spreadsheet would take for a formula (CSV/formula
+    injection), prefixed with a single quote so that it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def filename(stem: str, extension: str) -> str:
+    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+def _values(columns: list[Column], rows: Iterable) -> Iterator[list]:
+    for row in rows:
+        yield [value(row) for _header, value in columns]
+
+
+# --- CSV -------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object that hands back what the csv writer writes."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_cell(value, decimal_separator: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f").replace(".", decimal_separator)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return neutralize(str(value))
+
+
+def _csv_lines(columns: list[Column], rows: Iterable, language: str):
+    # The response is written after the view has returned: the language is
+    # set again for the headers and labels of every row.
+    with translation.override(language):
+        decimal_separator = formats.get_format("DECIMAL_SEPARATOR")
+        # Spreadsheets in languages with a decimal comma expect semicolons.
+        writer = csv.writer(_Echo(), delimiter=";" if decimal_separator == "," else ",")
+        # The byte order mark tells Excel the file is UTF-8 (accents).
+        yield "\ufeff" + writer.writerow([str(header) for header, _value in columns])
+        for values in _values(columns, rows):
+            yield writer.writerow([_csv_cell(value, decimal_separator) for value in values])
+
+
+def csv_response(columns: list[Column], rows: Iterable, *, stem: str) -> StreamingHttpResponse:
+    """`rows` as CSV, streamed as they are read (pass an iterator)."""
+    response = StreamingHttpResponse(
+        _csv_lines(columns, rows, translation.get_language()),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, filename(stem, "csv"))
+    return response
+
+
+# --- XLSX ------------------------------------------------------------------------
+
+
+def _xlsx_cell(sheet, value):
+    if isinstance(value, str):
+        # Control characters are not allowed in the file format; removed
+        # first, so that what follows them cannot become a formula.
+        return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "#,##0.00"
+        return cell
+    # Numbers and dates are written as such (dates with a date format).
+    return value
+
+
+def xlsx_response(columns: list[Column], rows: Iterable, *, stem: str, title: str) -> HttpResponse:
+    """`rows` as an Excel workbook, written row by row (write-only mode)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.freeze_panes = "A2"
+    headers = []
+    for header, _value in columns:
+        cell = WriteOnlyCell(sheet, value=neutralize(str(header)))
+        cell.font = Font(bold=True)
+        headers.append(cell)
+    sheet.append(headers)
+    for values in _values(columns, rows):
+        sheet.append([_xlsx_cell(sheet, value) for value in values])
+    content = io.BytesIO()
+    workbook.save(content)
+    response = HttpResponse(content.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename(stem, "xlsx"))
+    return response
+
+
+# --- Reading an uploaded table ---------------------------------------------------
+
+MAX_IMPORT_ROWS = 5000
+
+
+def _cell_text(value) -> str:
+    """A cell as the text a person would type: dates as ISO dates, whole
+    numbers without ".0", other numbers in full."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value).strip()
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError(
+            _("This file could not be read as an Excel workbook (.xlsx).")
+        ) from error
+    sheet = workbook.worksheets[0]
+    return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            _("This CSV file is not in UTF-8: save it again as “CSV UTF-8”.")
+        ) from error
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return [[cell.strip() for cell in row] for row in reader]
+
+
+def read_table(upload, columns: dict[str, list[str]]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an uploaded CSV or XLSX file as (line number, {column: text}).
+
+    `columns` maps each column's key to the headers accepted for it (in any
+    case, in either language). The first row must hold the headers; empty rows
+    are skipped. A file that cannot be read, lacks a column or has too many
+    rows raises a ValidationError saying so.
+    """
+    content = upload.read()
+    name = upload.name.lower()
+    if name.endswith(".xlsx"):
+        table = _xlsx_rows(content)
+    elif name.endswith(".csv"):
+        table = _csv_rows(content)
+    else:
+        raise ValidationError(_("Choose a CSV file or an Excel workbook (.xlsx)."))
+    if not table:
+        raise ValidationError(_("This file is empty."))
+    accepted = {header.casefold(): key for key, headers in columns.items() for header in headers}
+    positions = {}
+    for position, header in enumerate(table[0]):
+        key = accepted.get(header.strip().casefold())
+        if key is not None:
+            positions.setdefault(key, position)
+    missing = [columns[key][0] for key in columns if key not in positions]
+    if missing:
+        raise ValidationError(
+            _("The first row must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    rows = []
+    for number, row in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        rows.append(
+            (
+                number,
+                {key: row[index] if index < len(row) else "" for key, index in positions.items()},
+            )
+        )
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ValidationError(
+            _("This file has %(count)d rows; import at most %(max)d at a time.")
+            % {"count": len(rows), "max": MAX_IMPORT_ROWS}
+        )
+    return rows
