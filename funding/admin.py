@@ -1,9 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from simple_history.admin import SimpleHistoryAdmin
 
+from funding import services
 from funding.models import (
+    Contribution,
+    Deposit,
     ExchangeRate,
+    Expenditure,
+    FundingApproval,
     Mechanism,
+    Tranche,
     TrancheStep,
     Window,
     validate_tranche_schedule,
@@ -41,7 +49,74 @@ class MechanismAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(SimpleHistoryAdmin):
     list_display = ["month", "currency", "units_per_usd"]
     list_filter = ["currency"]
     date_hierarchy = "month"
+
+
+class MoneyAdmin(SimpleHistoryAdmin):
+    """Money is recorded in the portal, where the services hold its
+    invariants; here administrators read it, with its history, and correct a
+    mistaken entry by deleting it, which is refused while another amount
+    depends on it."""
+
+    date_hierarchy = "recorded_at"
+    actions = None  # no bulk deletion: each deletion is checked on its own
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or not services.deletion_problems(obj)
+
+    def delete_model(self, request, obj):
+        try:
+            services.delete_record(obj, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+
+@admin.register(Contribution)
+class ContributionAdmin(MoneyAdmin):
+    list_display = ["donor", "mechanism", "pledged_on", "amount", "currency", "amount_usd"]
+    list_filter = ["mechanism", "currency", "earmark_region"]
+    list_select_related = ["donor", "mechanism"]
+    search_fields = ["donor__name", "donor__acronym", "reference"]
+
+
+@admin.register(Deposit)
+class DepositAdmin(MoneyAdmin):
+    list_display = ["contribution", "received_on", "amount", "currency", "is_increase"]
+    list_filter = ["currency", "is_increase"]
+    list_select_related = ["contribution__donor", "contribution__mechanism"]
+    search_fields = ["reference", "contribution__donor__name"]
+
+
+@admin.register(FundingApproval)
+class FundingApprovalAdmin(MoneyAdmin):
+    list_display = ["decision_reference", "project", "approved_on", "amount", "currency"]
+    list_filter = ["mechanism", "currency"]
+    list_select_related = ["project"]
+    search_fields = ["decision_reference", "project__code"]
+
+
+@admin.register(Tranche)
+class TrancheAdmin(MoneyAdmin):
+    list_display = ["reference", "project", "paid_on", "amount", "currency"]
+    list_filter = ["currency"]
+    list_select_related = ["project"]
+    search_fields = ["reference", "project__code"]
+
+
+@admin.register(Expenditure)
+class ExpenditureAdmin(MoneyAdmin):
+    list_display = ["project", "spent_on", "category", "amount", "currency", "beyond_transfers"]
+    list_filter = ["category", "beyond_transfers", "currency"]
+    list_select_related = ["project"]
+    search_fields = ["project__code", "description"]

@@ -5,7 +5,7 @@ English). The invariants are the services' to hold; the forms say early what
 they can say alone (a zero amount, a date to come)."""
 
 from django import forms
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from funding import services
@@ -38,6 +38,16 @@ class AmountField(forms.DecimalField):
             },
             **kwargs,
         )
+
+    def to_python(self, value):
+        # Digits grouped as people type them (1 234,56 or 1,234.56): Django
+        # strips the separator only where the site itself groups digits.
+        if isinstance(value, str):
+            value = "".join(value.split())
+            thousands = formats.get_format("THOUSAND_SEPARATOR")
+            if thousands.strip() and thousands != formats.get_format("DECIMAL_SEPARATOR"):
+                value = value.replace(thousands, "")
+        return super().to_python(value)
 
     def clean(self, value):
         amount = super().clean(value)
@@ -159,10 +169,14 @@ class ProjectMoneyForm(OnceMixin, forms.Form):
     def __init__(self, *args, project, **kwargs):
         self.project = project
         super().__init__(*args, **kwargs)
-        self.fields["currency"].choices = [
+        currency = self.fields["currency"]
+        currency.choices = [
             (code, label) for code, label in Currency.choices if code == project.budget_currency
         ]
-        self.fields["currency"].initial = project.budget_currency
+        currency.initial = project.budget_currency
+        currency.error_messages["invalid_choice"] = _(
+            "The money of %(project)s is counted in %(currency)s, the currency of its budget."
+        ) % {"project": project.code, "currency": project.budget_currency}
 
 
 class ContributionChoiceField(forms.ModelChoiceField):
@@ -182,7 +196,14 @@ class ApprovalForm(ProjectMoneyForm):
         help_text=_("The committee's decision, e.g. PRC-2026-07."),
     )
     contribution = ContributionChoiceField(
-        label=_("Charged to the contribution"), queryset=Contribution.objects.none()
+        label=_("Charged to the contribution"),
+        queryset=Contribution.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "This contribution cannot fund this project: it is made to another "
+                "mechanism, or earmarked for another region or pillar."
+            )
+        },
     )
 
     def __init__(self, *args, project, **kwargs):

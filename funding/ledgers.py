@@ -3,7 +3,7 @@ balance and delivery rate, by mechanism, donor, region, year and project.
 
 Every figure is in US dollars at the rates fixed when each amount was recorded,
 and is summed by the database: each table costs one query (the year table
-five), whatever the number of rows.
+six), whatever the number of rows.
 
     pledged      the contributions' pledges, raised by deposits marked as increases
     received     deposits
@@ -145,7 +145,7 @@ def by_region(mechanism: Mechanism) -> QuerySet:
 
 def by_year(mechanism: Mechanism) -> list[tuple[int, Figures]]:
     """`mechanism`'s figures by calendar year of each amount's date, latest
-    year first. Five grouped queries."""
+    year first. Six grouped queries (pledges and their increases are two)."""
     sources = {
         "pledged": [
             (Contribution.objects.filter(mechanism=mechanism), "pledged_on"),

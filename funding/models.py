@@ -358,6 +358,7 @@ class Deposit(Money):
         default=False,
         help_text=_("The donor gave more than it pledged: this deposit raises the pledge."),
     )
+    history = HistoricalRecords()
 
     class Meta(Money.Meta):
         verbose_name = _("deposit")
@@ -400,6 +401,7 @@ class FundingApproval(Money):
     approved_on = models.DateField(_("approved on"))
     approving_body = models.CharField(_("approved by"), max_length=200)
     decision_reference = models.CharField(_("decision reference"), max_length=100)
+    history = HistoricalRecords()
 
     class Meta(Money.Meta):
         verbose_name = _("funding approval")
@@ -431,6 +433,7 @@ class Tranche(Money):
     )
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(_("transfer reference"), max_length=100)
+    history = HistoricalRecords()
 
     class Meta(Money.Meta):
         verbose_name = _("tranche")
@@ -472,6 +475,7 @@ class Expenditure(Money):
         help_text=_("The partner spent more than it received so far; explain why."),
     )
     explanation = models.TextField(_("explanation"), blank=True)
+    history = HistoricalRecords()
 
     class Meta(Money.Meta):
         verbose_name = _("expenditure")

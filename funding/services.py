@@ -60,6 +60,14 @@ def _total(queryset, field: str = "amount") -> Decimal:
     return queryset.aggregate(total=Sum(field))["total"] or ZERO
 
 
+def _create(model, **fields):
+    """A new money row, its history entry naming who recorded it."""
+    instance = model(**fields)
+    instance._history_user = fields["recorded_by"]
+    instance.save()
+    return instance
+
+
 # --- Contributions and deposits ---------------------------------------------------
 
 
@@ -167,7 +175,8 @@ def record_deposit(
                         }
                     }
                 )
-        deposit = Deposit.objects.create(
+        deposit = _create(
+            Deposit,
             contribution=locked,
             amount=amount,
             currency=currency,
@@ -316,7 +325,8 @@ def approve_funding(
         if contribution is not None:
             contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
             _check_contribution(contribution, project, amount_usd)
-        approval = FundingApproval.objects.create(
+        approval = _create(
+            FundingApproval,
             project=project,
             mechanism=mechanism,
             contribution=contribution,
@@ -425,7 +435,8 @@ def record_tranche(
                     }
                 }
             )
-        tranche = Tranche.objects.create(
+        tranche = _create(
+            Tranche,
             project=project,
             step=step,
             amount=amount,
@@ -482,7 +493,8 @@ def record_expenditure(
                     }
                 }
             )
-        expenditure = Expenditure.objects.create(
+        expenditure = _create(
+            Expenditure,
             project=project,
             amount=amount,
             currency=currency,
@@ -496,3 +508,48 @@ def record_expenditure(
             creation_token=token,
         )
         return expenditure, True
+
+
+# --- Corrections by an administrator -------------------------------------------------
+
+
+def deletion_problems(record) -> list[str]:
+    """Why deleting this money row would break an invariant (empty when it
+    would not): administrators correct a mistaken entry by deleting it, and
+    its history keeps what it was and who deleted it."""
+    if isinstance(record, Contribution):
+        if record.deposits.exists() or record.approvals.exists():
+            return [_("Money was received or approved on this contribution.")]
+    elif isinstance(record, Deposit):
+        contribution = record.contribution
+        left = _total(contribution.deposits.exclude(pk=record.pk), "amount_usd")
+        if _total(contribution.approvals.all(), "amount_usd") > left:
+            return [_("Without this deposit, the approvals charged to it would exceed receipts.")]
+    elif isinstance(record, FundingApproval):
+        approved = _total(record.project.funding_approvals.exclude(pk=record.pk))
+        if _total(record.project.tranches.all()) > approved:
+            return [_("Without this approval, the tranches paid would exceed the approvals.")]
+    elif isinstance(record, Tranche):
+        project = record.project
+        transferred = _total(project.tranches.exclude(pk=record.pk))
+        unexplained = not project.expenditures.filter(beyond_transfers=True).exists()
+        if unexplained and _total(project.expenditures.all()) > transferred:
+            return [_("Without this tranche, the spending would exceed the transfers.")]
+    return []
+
+
+def delete_record(record, *, by) -> None:
+    """Delete a mistaken money row if no invariant depends on it."""
+    _require_money_rights(by)
+    with transaction.atomic():
+        if getattr(record, "project_id", None):
+            type(record.project)._default_manager.select_for_update().get(pk=record.project_id)
+        contribution_id = record.pk if isinstance(record, Contribution) else None
+        contribution_id = contribution_id or getattr(record, "contribution_id", None)
+        if contribution_id:
+            Contribution.objects.select_for_update().get(pk=contribution_id)
+        problems = deletion_problems(record)
+        if problems:
+            raise ValidationError(problems)
+        record._history_user = by
+        record.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funding.views import contributions, imports, mechanisms, rates
+from funding.views import contributions, imports, mechanisms, rates, reports
 
 app_name = "funding"
 urlpatterns = [
@@ -31,6 +31,13 @@ urlpatterns = [
         contributions.deposit_create,
         name="deposit_create",
     ),
+    path(
+        "contributions/<int:pk>/report/",
+        reports.contribution_report,
+        name="contribution_report",
+    ),
+    # A donor's report across its contributions (pk of the organisation)
+    path("donors/<int:pk>/report/", reports.donor_report, name="donor_report"),
     # Exchange rates
     path("rates/", rates.rate_list, name="rate_list"),
     path("rates/export.csv", rates.rate_export_csv, name="rate_export_csv"),
@@ -43,4 +50,5 @@ urlpatterns = [
     path("<slug:code>/", mechanisms.mechanism_detail, name="detail"),
     path("<slug:code>/projects.csv", mechanisms.project_ledger_csv, name="project_ledger_csv"),
     path("<slug:code>/projects.xlsx", mechanisms.project_ledger_xlsx, name="project_ledger_xlsx"),
+    path("<slug:code>/report/", reports.mechanism_report, name="mechanism_report"),
 ]

@@ -3,7 +3,9 @@ coordinates of sensitive locations are for staff only.
 
 Regional staff (and headquarters) create and edit the projects of their
 regions and submit their reports; headquarters reviews; fund managers edit
-the money fields. Others get 403.
+the money fields. Funding approvals, tranches and expenditure are recorded by
+fund managers and administrators only (`funding.access.can_record_money`).
+Others get 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts import access
 from accounts.roles import Role
+from funding import access as funding_access
 from projects.models import Indicator, IndicatorReport, Location, ProgressReport, Project
 
 
@@ -30,6 +33,12 @@ def can_edit_money(user, project: Project) -> bool:
     return access.can_manage_money(user) or can_edit_project(user, project)
 
 
+def can_record_funding(user, project: Project) -> bool:
+    """Record the project's approvals, tranches and expenditure: money users,
+    while the project is not closed or cancelled."""
+    return not project.is_finished and funding_access.can_record_money(user)
+
+
 def get_project(pk: int) -> Project:
     return get_object_or_404(
         Project.objects.for_list().select_related("priority__plan", "focal_point"), pk=pk
@@ -46,6 +55,13 @@ def get_project_for_edit(user, pk: int) -> Project:
 def get_project_for_money(user, pk: int) -> Project:
     project = get_project(pk)
     if not can_edit_money(user, project):
+        raise PermissionDenied
+    return project
+
+
+def get_project_for_funding(user, pk: int) -> Project:
+    project = get_project(pk)
+    if not can_record_funding(user, project):
         raise PermissionDenied
     return project
 

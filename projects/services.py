@@ -2,6 +2,7 @@
 optimistic locking, status moves with their timeline, and the mechanism's
 rules checked whenever the budget, dates or status make them matter."""
 
+import copy
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,11 +134,35 @@ def edit_project(project: Project, *, by, version: int, cercles=None, **fields) 
     values = {name: getattr(project, name) for name in RULE_FIELDS | {"region", "priority"}}
     values.update(fields)
     _check(values, cercles if cercles is not None else project.cercles.all())
+    _check_money_still_fits(project, fields)
     with transaction.atomic():
         saved = save_versioned(project, by=by, version=version, **fields)
         if cercles is not None:
             saved.cercles.set(cercles)
     return saved
+
+
+def _check_money_still_fits(project: Project, fields: dict) -> None:
+    """Once money is approved, the project keeps the currency and mechanism
+    its money is counted in, and stays within the earmarks of the
+    contributions that fund it."""
+    approvals = list(project.funding_approvals.select_related("contribution__earmark_region"))
+    if not approvals:
+        return
+    problems = {}
+    for name in ("budget_currency", "mechanism"):
+        if name in fields and fields[name] != getattr(project, name):
+            problems[name] = _("Funding is approved for this project: this can no longer change.")
+    changed = copy.copy(project)
+    for name, value in fields.items():
+        setattr(changed, name, value)
+    for approval in approvals:
+        if approval.contribution and not approval.contribution.may_fund(changed):
+            problems["region"] = _(
+                "The contribution that funds this project is earmarked for %(earmark)s."
+            ) % {"earmark": approval.contribution.earmark}
+    if problems:
+        raise ValidationError(problems)
 
 
 # The moves people make, by name: (model transition, whose decision it is).

@@ -10,6 +10,7 @@ urlpatterns = [
     path("plans/", plans.plan_list, name="plans"),
     path("plans/new/", plans.plan_create, name="plan_create"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/report/", plans.plan_report, name="plan_report"),
     path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/send-for-review/", plans.plan_send_for_review, name="plan_send"),
     path("plans/<int:pk>/back-to-draft/", plans.plan_back_to_draft, name="plan_back_to_draft"),

@@ -27,12 +27,14 @@ def _posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def _related(organisation: Organisation, name: str):
+def _related(organisation: Organisation, name: str, *joined: str):
     # Projects (implementing partner) and contributions (donor) are the reverse
     # sides of models of the projects and funding apps, above this one: list
     # them once those models exist, and until then the page leaves them out.
     if hasattr(Organisation, name):
-        return getattr(organisation, name).all()[:RELATED_SHOWN]
+        rows = getattr(organisation, name).all()
+        # Not select_related() without names: that would join every relation.
+        return (rows.select_related(*joined) if joined else rows)[:RELATED_SHOWN]
     return None
 
 
@@ -73,7 +75,7 @@ def organisation_detail(request, pk):
         "meetings": meetings[:MEETINGS_SHOWN],
         "decisions": decisions[:DECISIONS_SHOWN],
         "projects": _related(organisation, "projects"),
-        "contributions": _related(organisation, "contributions"),
+        "contributions": _related(organisation, "contributions", "mechanism"),
         "can_edit": access.can_manage_organisations(request.user),
     }
     return render(request, "coordination/organisation_detail.html", context)

@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 from django.utils.formats import number_format
 
@@ -17,4 +19,6 @@ def percent(value):
     """`{{ rate|percent }}`: a percentage with one decimal, or a dash."""
     if value is None:
         return "—"
+    # number_format cuts the extra decimals off; round them first.
+    value = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{number_format(value, 1, force_grouping=True)}\u00a0%"

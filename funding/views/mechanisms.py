@@ -1,28 +1,91 @@
+"""The mechanisms' pages: the ledger of every mechanism, one mechanism's ledger
+by donor, region, year and project with its rules, and the project ledger as
+CSV and XLSX. Every figure is summed by the database (`funding.ledgers`)."""
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from funding import exports, ledgers
+from funding.access import can_record_money
 from funding.models import Mechanism
+from funding.money import delivery_rate
+
+PROJECTS_PER_PAGE = 25
+LATEST_CONTRIBUTIONS = 10
 
 
-def _mechanisms_with_rules():
-    # Two prefetches: windows and tranche steps, whatever the number of mechanisms.
-    return Mechanism.objects.prefetch_related("windows", "tranche_steps")
+def _with_figures(rows):
+    """Give each ledger row its `figures` (a `ledgers.Figures`, which derives
+    the available balance and the delivery rate); a figure the row lacks
+    reads 0. Returns the rows as a list."""
+    rows = list(rows)
+    for row in rows:
+        row.figures = ledgers.Figures(
+            **{name: getattr(row, name, ledgers.ZERO) for name in ledgers.FIGURES}
+        )
+    return rows
+
+
+def _with_delivery_rates(projects):
+    """Each project's delivery rate in its own currency, in which all its
+    amounts are recorded: what its partner spent of what it was sent, whatever
+    the rates of the days the amounts were converted (as in the export)."""
+    projects = list(projects)
+    for project in projects:
+        project.delivery_rate = delivery_rate(project.spent_amount, project.transferred_amount)
+    return projects
+
+
+def _has_money(figures: ledgers.Figures) -> bool:
+    return any(getattr(figures, name) for name in ledgers.FIGURES)
 
 
 @login_required
 def mechanism_list(request):
-    return render(request, "funding/mechanism_list.html", {"mechanisms": _mechanisms_with_rules()})
+    # Two queries: the mechanisms with their figures, their windows.
+    mechanisms = _with_figures(ledgers.mechanisms().prefetch_related("windows"))
+    total = ledgers.grand_total(mechanisms)
+    context = {
+        "mechanisms": mechanisms,
+        "total": total,
+        "has_money": _has_money(total),
+        "can_record": can_record_money(request.user),
+    }
+    return render(request, "funding/mechanism_list.html", context)
 
 
 @login_required
 def mechanism_detail(request, code):
-    mechanism = get_object_or_404(_mechanisms_with_rules(), code=code)
-    return render(request, "funding/mechanism_detail.html", {"mechanism": mechanism})
+    mechanism = get_object_or_404(
+        ledgers.mechanisms().prefetch_related("windows", "tranche_steps"), code=code
+    )
+    (mechanism,) = _with_figures([mechanism])
+    contributions = mechanism.contributions.select_related("donor", "earmark_region")
+    projects = Paginator(ledgers.by_project(mechanism), PROJECTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "mechanism": mechanism,
+        "has_money": _has_money(mechanism.figures),
+        "donors": _with_figures(ledgers.by_donor(mechanism)),
+        "regions": _with_figures(ledgers.by_region(mechanism)),
+        "years": ledgers.by_year(mechanism),
+        "contributions": contributions[:LATEST_CONTRIBUTIONS],
+        "page_obj": projects,
+        "projects": _with_delivery_rates(projects.object_list),
+        "querystring": "",
+    }
+    return render(request, "funding/mechanism_detail.html", context)
 
 
-def project_ledger_csv(request, *args, **kwargs):  # placeholder, replaced by the page
-    raise NotImplementedError
+@login_required
+def project_ledger_csv(request, code):
+    mechanism = get_object_or_404(Mechanism, code=code)
+    return exports.project_ledger_csv(mechanism, ledgers.by_project(mechanism))
 
 
-def project_ledger_xlsx(request, *args, **kwargs):  # placeholder, replaced by the page
-    raise NotImplementedError
+@login_required
+def project_ledger_xlsx(request, code):
+    mechanism = get_object_or_404(Mechanism, code=code)
+    return exports.project_ledger_xlsx(mechanism, ledgers.by_project(mechanism))

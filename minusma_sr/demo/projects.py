@@ -126,8 +126,12 @@ REPORT_STATES = ["approved", "submitted", "returned", "draft"]
 
 
 @transaction.atomic
-def seed_projects() -> int:
-    """Create the demo projects that are missing; returns how many were created."""
+def seed_projects(*, close_later: list | None = None) -> int:
+    """Create the demo projects that are missing; returns how many were created.
+
+    Projects meant to be closed are left completed and added to `close_later`
+    when it is given, for their money to be recorded first (closed projects
+    are locked): then `close_projects` closes them."""
     if Project.objects.filter(created_by__username="gao", title__contains="point d'eau").exists():
         return 0
     rng = random.Random(2024)
@@ -165,13 +169,24 @@ def seed_projects() -> int:
             )
             _locations(rng, project, cercle, centre, sensitive=n % 6 == 0)
             status = STATUSES[n % len(STATUSES)]
-            for step in STATUS_PATHS[status]:
+            steps = STATUS_PATHS[status]
+            if status == "closed" and close_later is not None:
+                steps = steps[:-1]
+                close_later.append(project)
+            for step in steps:
                 by = hq if step in ("approve", "close", "cancel") else officer
                 project = services.move(project, by=by, step=step)
             if status in ("ongoing", "completed", "closed"):
                 _results(project, officer, hq, indicator, unit, n)
             created += 1
     return created
+
+
+def close_projects(projects: list[Project]) -> None:
+    """Close the projects `seed_projects` left completed for their money."""
+    hq = User.objects.get(username="hq")
+    for project in projects:
+        services.move(project, by=hq, step="close")
 
 
 def _create(

@@ -21,6 +21,7 @@ from projects.forms.record import (
     model_fields,
 )
 from projects.models import Project, ProjectDocument
+from projects.views.money import money_summary
 from regions.services import EditConflict, attach_file, history_of
 from reviews.files import serve
 from reviews.forms import AttachmentForm, show_errors
@@ -69,6 +70,12 @@ def project_detail(request, pk):
         **services.project_results(project),  # locations, indicators, progress reports
         "documents": project.documents.select_related("uploaded_by"),
         "history": _history_of(project),
+        # Its money: totals and the proposed tranche, then each list in one query.
+        "money": money_summary(project),
+        "approvals": project.funding_approvals.select_related("contribution__donor"),
+        "tranches": project.tranches.select_related("step"),
+        "expenditures": project.expenditures.all(),
+        "can_record_funding": access.can_record_funding(user, project),
         "moves": services.available_moves(user, project),
         "can_edit": can_edit,
         "can_edit_money": can_edit or access.can_edit_money(user, project),

@@ -1,5 +1,6 @@
-"""Regional plans with their priorities and documents: the list, one plan,
-creating and editing, and the steps draft → under review → validated → archived.
+"""Regional plans with their priorities and documents: the list, one plan and
+its printable report, creating and editing, and the steps draft → under
+review → validated → archived.
 
 Access comes from `regions.access`, every write from `regions.services`."""
 
@@ -7,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import access as accounts_access
-from regions import access, services
+from regions import access, coverage, services
 from regions.filters import PlanFilter, filtered_page
 from regions.forms.plans import (
     DUPLICATE_CODE,
@@ -52,14 +53,11 @@ def _plans_with_totals():
 
 
 def with_project_totals(priorities):
-    """Priorities with the number of their projects and the projects' budgets
-    in US dollars, summed by the database (`projects` is the reverse side of
-    the projects app's Project.priority, reached without importing it). A
-    priority without any project is a gap in the plan's coverage."""
-    return priorities.annotate(
-        project_count=Count("projects"),
-        budget_usd=Sum("projects__budget_amount", filter=Q(projects__budget_currency="USD")),
-    ).order_by("code")
+    """Priorities with the number of their projects, the projects' budgets in
+    US dollars, and the money approved for them and spent on them, summed by
+    the database (`regions.coverage`). A priority without any project is a
+    gap in the plan's coverage."""
+    return coverage.with_project_totals(priorities)
 
 
 def _priorities_of(plan: RegionalPlan):
@@ -119,6 +117,21 @@ def plan_detail(request, pk):
         "can_decide": accounts_access.is_headquarters_officer(request.user),
     }
     return render(request, "regions/plan_detail.html", context)
+
+
+@login_required
+@require_safe
+def plan_report(request, pk):
+    # Every signed-in user reads every plan: its report too.
+    plan = get_object_or_404(
+        coverage.with_plan_totals(RegionalPlan.objects.select_related("region")), pk=pk
+    )
+    context = {
+        "plan": plan,
+        "coverage": coverage.plan_report_coverage(plan),
+        "update": coverage.latest_approved_update(plan),
+    }
+    return render(request, "regions/plan_report.html", context)
 
 
 @login_required

@@ -1,16 +1,28 @@
-from collections import defaultdict
+from decimal import Decimal
+from itertools import groupby
+from operator import attrgetter
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Sum, When
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from regions import coverage
 from regions.models import Office, Region, RegionalPlan
-from regions.views.plans import with_project_totals
 
 # A region's projects are reached through `region.projects`, the reverse side
 # of the projects app's Project.region: this app never imports the one above.
 USD_BUDGET = Sum("budget_amount", filter=Q(budget_currency="USD"))
+
+# The region's money by financing mechanism, each figure through its own
+# reverse relation of the projects: summing two money tables joined in one
+# query would count each row of one once per row of the other.
+MONEY_RELATIONS = {
+    "approved": "funding_approvals__amount_usd",
+    "transferred": "tranches__amount_usd",
+    "spent": "expenditures__amount_usd",
+}
 
 
 def _regions_with_offices():
@@ -22,42 +34,74 @@ def _regions_with_offices():
     )
 
 
-def _projects_by_priority(region: Region) -> list[dict]:
-    """The region's projects grouped by plan priority, those without one last,
-    each group with its number of projects and their budgets in US dollars
-    (summed by the database: two queries whatever the number of projects)."""
-    groups = list(
-        region.projects.values(
-            "priority",
-            "priority__code",
-            "priority__title",
-            "priority__plan",
-            "priority__plan__title",
-            "priority__plan__period_start",
-        )
-        .annotate(project_count=Count("pk"), budget_usd=USD_BUDGET)
-        .order_by(
-            F("priority__plan__period_start").desc(nulls_last=True),
-            F("priority__code").asc(nulls_last=True),
-        )
+def _projects_by_cercle(region: Region) -> list[dict]:
+    """The region's projects under each of their cercles (a project with
+    several cercles under each, those without any cercle last), each with its
+    mechanism and plan priority. One query: the projects joined to their
+    cercles, one row per project and cercle."""
+    rows = (
+        region.projects.select_related("mechanism", "priority")
+        .annotate(cercle_pk=F("cercles__pk"), cercle_name=F("cercles__name"))
+        .order_by(F("cercle_name").asc(nulls_last=True), "cercle_pk", "code")
     )
-    projects = defaultdict(list)
-    for project in region.projects.only("code", "title", "region", "priority").order_by("code"):
-        projects[project.priority_id].append(project)
-    for group in groups:
-        group["projects"] = projects[group["priority"]]
+    groups = []
+    for _cercle, group in groupby(rows, key=attrgetter("cercle_pk")):
+        projects = list(group)
+        groups.append({"cercle": projects[0].cercle_name, "projects": projects})
     return groups
 
 
+def _money_by_mechanism(region: Region) -> list[dict]:
+    """For each mechanism with money in the region: approved, transferred and
+    spent in US dollars (one grouped query per figure, whatever the number of
+    projects or amounts) and the delivery rate, spent over transferred as a
+    percentage (none where nothing was transferred)."""
+    mechanisms: dict[str, dict] = {}
+    for figure, amount in MONEY_RELATIONS.items():
+        grouped = (
+            region.projects.values("mechanism__code", "mechanism__acronym")
+            .annotate(total=Sum(amount))
+            .filter(total__isnull=False)
+            .order_by()
+        )
+        for row in grouped:
+            code = row["mechanism__code"]
+            money = mechanisms.setdefault(
+                code,
+                {
+                    "code": code,
+                    "acronym": row["mechanism__acronym"],
+                    **dict.fromkeys(MONEY_RELATIONS, Decimal("0")),
+                },
+            )
+            money[figure] = row["total"]
+    for money in mechanisms.values():
+        transferred = money["transferred"]
+        money["delivery_rate"] = money["spent"] * 100 / transferred if transferred else None
+    return sorted(mechanisms.values(), key=lambda money: money["code"])
+
+
 def _plan_in_force(region: Region) -> RegionalPlan | None:
-    """The validated plan covering today, or else the latest validated one."""
+    """The validated plan covering today, or else the latest validated one,
+    with the totals of its coverage."""
     today = timezone.localdate()
     covers_today = When(period_start__lte=today, period_end__gte=today, then=True)
     return (
-        region.plans.filter(status=RegionalPlan.Status.VALIDATED)
+        coverage.with_plan_totals(region.plans.filter(status=RegionalPlan.Status.VALIDATED))
         .annotate(in_force=Case(covers_today, default=False, output_field=BooleanField()))
         .order_by("-in_force", "-period_start")
         .first()
+    )
+
+
+def _bodies_with_next_meeting(region: Region):
+    """The region's coordination bodies, each with its next meeting, if any,
+    as `body.next_meetings` (a list of at most one): two queries whatever the
+    number of bodies or meetings."""
+    Meeting = apps.get_model("coordination", "Meeting")
+    upcoming = Meeting.objects.upcoming().only("body", "starts_at", "place")[:1]
+    return region.coordination_bodies.order_by("name").prefetch_related(
+        Prefetch("meetings", queryset=upcoming, to_attr="next_meetings")
     )
 
 
@@ -72,9 +116,11 @@ def region_detail(request, code):
     plan = _plan_in_force(region)
     context = {
         "region": region,
-        "project_groups": _projects_by_priority(region),
-        "project_totals": region.projects.aggregate(count=Count("pk"), budget_usd=USD_BUDGET),
         "plan": plan,
-        "plan_priorities": with_project_totals(plan.priorities.all()) if plan else None,
+        "coverage": coverage.plan_coverage(plan) if plan else None,
+        "cercle_groups": _projects_by_cercle(region),
+        "project_totals": region.projects.aggregate(count=Count("pk"), budget_usd=USD_BUDGET),
+        "money": _money_by_mechanism(region),
+        "bodies": _bodies_with_next_meeting(region),
     }
     return render(request, "regions/region_detail.html", context)

@@ -34,7 +34,8 @@ def users_only(monkeypatch):
     command = "minusma_sr.management.commands.seed_demo"
     monkeypatch.setattr(f"{command}.seed_plans", lambda: 0)
     monkeypatch.setattr(f"{command}.seed_coordination", lambda: (0, 0))
-    monkeypatch.setattr(f"{command}.seed_projects", lambda: 0)
+    monkeypatch.setattr(f"{command}.seed_projects", lambda **kwargs: 0)
+    monkeypatch.setattr(f"{command}.seed_money", lambda: {})
 
 
 def seed(**options) -> str:

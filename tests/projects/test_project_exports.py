@@ -216,8 +216,8 @@ def test_xlsx_neutralizes_what_a_spreadsheet_would_run_as_a_formula(client_for, 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
     for code, title in DANGEROUS.items():
-        # (XML reads a carriage return back as a line feed.)
-        assert cells[code].value == "'" + title.replace("\r", "\n")
+        # (Some XML parsers read a carriage return back as a line feed.)
+        assert cells[code].value.replace("\r", "\n") == "'" + title.replace("\r", "\n")
         assert cells[code].data_type == "s"  # text, not a formula
     assert cells["QIP-2024-GAO-007"].value == "Titre - sans danger"
 

@@ -9,11 +9,15 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from funding.models import TrancheStep
 from projects.models import Location, Project, ProjectDocument, StatusChange
 from regions.models import Cercle, Region
 from reviews.models import ReviewStatus
 from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
 from tests.factories import (
+    ContributionFactory,
+    ExpenditureFactory,
+    FundingApprovalFactory,
     IndicatorFactory,
     IndicatorReportFactory,
     LocationFactory,
@@ -21,6 +25,7 @@ from tests.factories import (
     PriorityFactory,
     ProgressReportFactory,
     ProjectFactory,
+    TrancheFactory,
     UserFactory,
 )
 from tests.projects.test_project_forms import edit_data, project_data
@@ -319,7 +324,13 @@ def _project_with_rows(n: int) -> Project:
         focal_point=UserFactory(),
     )
     project.cercles.set(Cercle.objects.filter(region=project.region)[: min(n, 3)])
+    first_step = TrancheStep.objects.filter(mechanism=project.mechanism).first()
+    contribution = ContributionFactory(mechanism=project.mechanism)
     for i in range(n):
+        # Money: more approved than transferred, so that a tranche is proposed.
+        FundingApprovalFactory(project=project, contribution=contribution)
+        TrancheFactory(project=project, step=first_step if i == 0 else None, amount=Decimal(10))
+        ExpenditureFactory(project=project, amount=Decimal(5))
         LocationFactory(project=project, cercle=project.cercles.first())
         indicator = IndicatorFactory(project=project)
         IndicatorReportFactory(indicator=indicator, review_status=ReviewStatus.APPROVED)
@@ -353,9 +364,14 @@ def test_project_page_query_count_does_not_grow(
     # same for the "submit" step offered; then its cercles, status changes
     # (with who), locations (with cercle), indicators (achieved value as a
     # subquery), progress reports, documents (with uploader), history records
-    # (with user and the rows their fields name).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10):
+    # (with user and the rows their fields name) (10). Its money: the approved,
+    # transferred and spent totals (3), the mechanism's tranche steps and the
+    # steps already paid, for the proposed tranche (2), the approvals (with
+    # contribution and donor), tranches (with step) and expenditures (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10 + 8):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) == n + 1
     assert len(response.context["documents"]) == n
+    assert len(response.context["approvals"]) == n
+    assert len(response.context["expenditures"]) == n

@@ -1,4 +1,5 @@
-"""Demo data for trying the portal: the users of every role, in French.
+"""Demo data for trying the portal: the users of every role, plans, partners,
+projects and their money, in French.
 
 Idempotent: a second run finds everything in place and changes nothing.
 """
@@ -12,8 +13,9 @@ from django.utils import translation
 from accounts.models import User
 from accounts.roles import Role
 from minusma_sr.demo.coordination import seed_coordination
+from minusma_sr.demo.money import seed_money
 from minusma_sr.demo.plans import seed_plans, updates_by_state
-from minusma_sr.demo.projects import seed_projects
+from minusma_sr.demo.projects import close_projects, seed_projects
 from regions.models import Office
 
 # Used only when DEBUG is on and no --password is given.
@@ -51,7 +53,11 @@ class Command(BaseCommand):
             created, updated = seed_users(password)
             plans = seed_plans()
             organisations, meetings = seed_coordination()
-            projects = seed_projects()
+            # Closed projects are locked: their money is recorded before they close.
+            to_close = []
+            projects = seed_projects(close_later=to_close)
+            money = seed_money()
+            close_projects(to_close)
 
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created, {updated} updated."))
         states = ", ".join(f"{count} {state}" for state, count in updates_by_state().items())
@@ -60,6 +66,8 @@ class Command(BaseCommand):
             f"Demo coordination: {organisations} organisations, {meetings} meetings created."
         )
         self.stdout.write(f"Demo projects: {projects} created.")
+        recorded = ", ".join(f"{count} {kind}" for kind, count in money.items())
+        self.stdout.write(f"Demo money: {recorded} created.")
         self.stdout.write(f"Sign in at /accounts/login/ with one of these users; password: {how}.")
         with translation.override("en"):
             for username, _first, _last, role, office, _staff, superuser in DEMO_USERS:

@@ -1,0 +1,152 @@
+"""How far a plan's priorities are covered by projects and their money.
+
+For each priority: the number of its projects, the money approved for them
+and spent on them in US dollars (each amount's equivalent fixed at the rate
+of its date, as the ledgers count them), the priority's estimated cost, and
+coverage, approved ÷ estimated cost. A priority without any project is a gap.
+
+Each sum is its own correlated subquery over one chain of reverse relations
+(priority → projects → approvals, or → expenditure): joining two money tables
+in one aggregate would count each row of one once per row of the other. The
+table of priorities is one query, the plan's totals are read with the plan.
+
+The regions app sits below projects and funding and imports neither: their
+rows are reached through the reverse relations of RegionalPlan and
+PlanPriority, and the Project model through the app registry.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from regions.models import PlanPriority, PlanUpdate, PriorityProgress, RegionalPlan
+from reviews.models import ReviewStatus
+
+ZERO = Decimal("0")
+USD = models.DecimalField(max_digits=18, decimal_places=2)
+COUNT = models.IntegerField()
+
+# The money of a project, through the reverse relations of the funding app's
+# FundingApproval.project and Expenditure.project.
+APPROVED = "funding_approvals__amount_usd"
+SPENT = "expenditures__amount_usd"
+
+
+def _total(model: type[models.Model], aggregate, *, output_field=USD, default=ZERO):
+    """`aggregate` (over a relation of `model`) for the outer `model` row, as
+    a correlated subquery reading `default` where there is nothing to sum
+    (`default=None` keeps the database's NULL)."""
+    rows = (
+        model._default_manager.filter(pk=OuterRef("pk"))
+        .order_by()
+        .values("pk")
+        .annotate(total=aggregate)
+        .values("total")
+    )
+    subquery = Subquery(rows, output_field=output_field)
+    if default is None:
+        return subquery
+    return Coalesce(subquery, Value(default), output_field=output_field)
+
+
+def coverage_rate(approved: Decimal | None, estimated_cost: Decimal | None) -> Decimal | None:
+    """Approved over estimated cost, as a percentage; none without a cost."""
+    if not estimated_cost:
+        return None
+    return (approved or ZERO) * 100 / estimated_cost
+
+
+def with_project_totals(priorities: QuerySet) -> QuerySet:
+    """Priorities with the number of their projects, the projects' budgets
+    in US dollars (those budgeted in dollars), and the money approved for
+    them and spent on them in US dollars. One query."""
+    return priorities.annotate(
+        project_count=Count("projects"),
+        budget_usd=Sum("projects__budget_amount", filter=Q(projects__budget_currency="USD")),
+        approved_usd=_total(PlanPriority, Sum(f"projects__{APPROVED}")),
+        spent_usd=_total(PlanPriority, Sum(f"projects__{SPENT}")),
+    ).order_by("code")
+
+
+def with_plan_totals(plans: QuerySet) -> QuerySet:
+    """Plans with the totals of their priorities' coverage table: estimated
+    cost, projects, priorities without any project, approved and spent in US
+    dollars. Read with the plans themselves (no query of its own)."""
+    return plans.annotate(
+        total_estimated_usd=_total(
+            RegionalPlan, Sum("priorities__estimated_cost_usd"), default=None
+        ),
+        total_projects=_total(
+            RegionalPlan, Count("priorities__projects"), output_field=COUNT, default=0
+        ),
+        total_gaps=_total(
+            RegionalPlan,
+            Count("priorities", filter=Q(priorities__projects__isnull=True)),
+            output_field=COUNT,
+            default=0,
+        ),
+        total_approved_usd=_total(RegionalPlan, Sum(f"priorities__projects__{APPROVED}")),
+        total_spent_usd=_total(RegionalPlan, Sum(f"priorities__projects__{SPENT}")),
+    )
+
+
+@dataclass
+class Coverage:
+    """A plan (read through `with_plan_totals`) and its priorities with
+    their coverage figures, in code order."""
+
+    plan: RegionalPlan
+    priorities: list[PlanPriority]
+
+    @property
+    def rate(self) -> Decimal | None:
+        return coverage_rate(self.plan.total_approved_usd, self.plan.total_estimated_usd)
+
+
+def plan_coverage(plan: RegionalPlan, priorities: QuerySet | None = None) -> Coverage:
+    """The coverage of `plan` by priority: one query (plus the prefetches
+    `priorities`, a queryset of the plan's priorities, may carry)."""
+    rows = list(with_project_totals(plan.priorities.all() if priorities is None else priorities))
+    for priority in rows:
+        priority.coverage = coverage_rate(priority.approved_usd, priority.estimated_cost_usd)
+    return Coverage(plan=plan, priorities=rows)
+
+
+def projects_with_money() -> QuerySet:
+    """Projects with their mechanism and the money approved for them and
+    spent on them in US dollars, in code order. One query."""
+    Project = apps.get_model("projects", "Project")
+    return (
+        Project.objects.select_related("mechanism")
+        .annotate(
+            approved_usd=_total(Project, Sum(APPROVED)),
+            spent_usd=_total(Project, Sum(SPENT)),
+        )
+        .order_by("code")
+    )
+
+
+def plan_report_coverage(plan: RegionalPlan) -> Coverage:
+    """The plan's coverage, each priority with its projects and their money
+    (`priority.projects.all()`): two queries."""
+    priorities = plan.priorities.prefetch_related(
+        Prefetch("projects", queryset=projects_with_money())
+    )
+    return plan_coverage(plan, priorities)
+
+
+def latest_approved_update(plan: RegionalPlan) -> PlanUpdate | None:
+    """The approved update of the latest period, with its progress on each
+    priority: two queries (one without any approved update)."""
+    progress = PriorityProgress.objects.select_related("priority")
+    return (
+        plan.updates.filter(review_status=ReviewStatus.APPROVED)
+        .select_related("reviewed_by")
+        .prefetch_related(Prefetch("progress", queryset=progress))
+        .order_by("-period_end", "-pk")
+        .first()
+    )
