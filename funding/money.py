@@ -1,16 +1,30 @@
 """Money as people read it: in the locale's format, with its currency
 (`1 234 567,89 USD` in French, `1,234,567.89 USD` in English)."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
+
+
+def rounded(amount, places: int) -> Decimal:
+    """`amount` rounded half up to `places` decimals (number_format would
+    cut the extra decimals off instead)."""
+    return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def format_money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return ""
     # A no-break space keeps the amount and its currency on one line.
-    return f"{number_format(amount, 2, force_grouping=True)}\u00a0{currency}"
+    return f"{number_format(rounded(amount, 2), 2, force_grouping=True)}\u00a0{currency}"
+
+
+def format_whole(amount: Decimal | None) -> str:
+    """An amount in whole units, grouped in the locale's way, for tables whose
+    caption gives the currency."""
+    if amount is None:
+        return ""
+    return number_format(rounded(amount, 0), 0, force_grouping=True)
 
 
 def delivery_rate(spent: Decimal | None, transferred: Decimal | None) -> Decimal | None:

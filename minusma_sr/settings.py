@@ -30,6 +30,14 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The portal's address as people reach it, for links in e-mails.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
+# The publisher of the open-data file (/projects/iati.xml): its registered IATI
+# organisation identifier, which prefixes every activity's identifier, and name.
+IATI_ORGANISATION_ID = env.str("IATI_ORGANISATION_ID", default="XI-EXAMPLE-SR")
+IATI_ORGANISATION_NAME = env.str(
+    "IATI_ORGANISATION_NAME",
+    default="MINUSMA — Section Stabilisation et Relèvement",
+)
+
 ROOT_URLCONF = "minusma_sr.urls"
 WSGI_APPLICATION = "minusma_sr.wsgi.application"
 PORTAL_VERSION = "0.1.0"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", project_list.project_list, name="list"),
     path("export.csv", project_list.export_csv, name="export_csv"),
     path("export.xlsx", project_list.export_xlsx, name="export_xlsx"),
+    path("iati.xml", project_list.export_iati, name="export_iati"),
     # The project record
     path("new/", record.project_create, name="create"),
     path("choices/", record.region_choices, name="region_choices"),

@@ -1,9 +1,7 @@
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 from django.utils.formats import number_format
 
-from funding.money import format_money
+from funding.money import format_money, format_whole, rounded
 
 register = template.Library()
 
@@ -15,10 +13,14 @@ def money(amount, currency="USD"):
 
 
 @register.filter
+def whole(amount):
+    """`{{ amount|whole }}`: whole units, for ledger tables whose caption names the currency."""
+    return format_whole(amount)
+
+
+@register.filter
 def percent(value):
     """`{{ rate|percent }}`: a percentage with one decimal, or a dash."""
     if value is None:
         return "—"
-    # number_format cuts the extra decimals off; round them first.
-    value = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{number_format(value, 1, force_grouping=True)}\u00a0%"
+    return f"{number_format(rounded(value, 1), 1, force_grouping=True)}\u00a0%"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import access
-from projects import exports
+from projects import exports, iati
 from projects.filters import SORTS, PageSizeForm, ProjectFilter, listed_projects, page_size
 from projects.models import Currency
 
@@ -85,3 +85,9 @@ def export_csv(request):
 @require_safe
 def export_xlsx(request):
     return exports.xlsx_response(_filtered(request)[1])
+
+
+@login_required
+@require_safe
+def export_iati(request):
+    return iati.iati_response(_filtered(request)[1])

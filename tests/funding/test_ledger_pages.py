@@ -87,9 +87,10 @@ def test_funding_page_shows_each_mechanisms_figures_in_french_by_default(client_
     assert figures["tf"].available == D("590000.00")
     assert figures["pbf"].received == D("0")
     page = response.text
-    assert f"1{NBSP}234{NBSP}567,89{NBSP}USD" in page  # pledged
-    assert f"590{NBSP}000,00{NBSP}USD" in page  # available
-    assert f"305{NBSP}000,00{NBSP}USD" in page  # transferred
+    # Whole dollars (the table's caption names the currency), rounded half up.
+    assert f'<td class="num nowrap">1{NBSP}234{NBSP}568</td>' in page  # pledged
+    assert f"590{NBSP}000</td>" in page  # available
+    assert f"305{NBSP}000</td>" in page  # transferred
     assert f"49,2{NBSP}%" in page  # delivery rate
 
 
@@ -100,13 +101,13 @@ def test_funding_page_in_english_with_a_total_row(client_for, viewer, tf):
 
     assert response.context["total"].approved == D("430000.00")
     page = response.text
-    assert f"1,234,567.89{NBSP}USD" in page
-    assert f"590,000.00{NBSP}USD" in page
+    assert "1,234,568</td>" in page
+    assert "590,000</td>" in page
     assert f"49.2{NBSP}%" in page
     tfoot = page[page.index("<tfoot>") : page.index("</tfoot>")]
     assert "Total" in tfoot
-    assert f"430,000.00{NBSP}USD" in tfoot  # 410,000 (TF) + 20,000 (QIP)
-    assert f"570,000.00{NBSP}USD" in tfoot  # available: 1,000,000 − 430,000
+    assert "430,000</td>" in tfoot  # 410,000 (TF) + 20,000 (QIP)
+    assert "570,000</td>" in tfoot  # available: 1,000,000 − 430,000
 
 
 def test_funding_page_explains_the_figures_and_keeps_the_rules(client_for, viewer, tf):
@@ -188,11 +189,13 @@ def test_mechanism_page_lists_the_projects_in_dollars_and_their_currency(client_
     page = response.text
     gao = rows["TF-2024-GAO-001"]
     assert f'href="/projects/{gao.pk}/"' in page
-    assert f"400,000.00{NBSP}USD" in page and f"50.0{NBSP}%" in page
-    assert f"10,000.00{NBSP}USD" in page and f"6,000,000.00{NBSP}XOF" in page
+    # Whole dollars (the caption names the currency), and the project's own
+    # currency to the cent below them when it is not the dollar.
+    assert '<td class="num nowrap">400,000</td>' in page and f"50.0{NBSP}%" in page
+    assert "10,000<br>" in page and f"6,000,000.00{NBSP}XOF" in page
     assert f"3,000,000.00{NBSP}XOF" in page and f"0.00{NBSP}XOF" in page
     # The dollar project's amounts are not repeated in a second currency.
-    assert f"400,000.00{NBSP}USD<br>" not in page
+    assert "400,000<br>" not in page
     assert 'href="/funding/tf/projects.csv"' in page
     assert 'href="/funding/tf/projects.xlsx"' in page
 

@@ -1,32 +1,5 @@
 import pytest
 
-from funding.models import Mechanism
-from regions.models import Office, Region
-from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
-
-
-def test_dashboard_shows_counts_from_the_database(client_for, gao_officer):
-    Office.objects.create(name="Ménaka")
-
-    response = client_for(gao_officer).get("/")
-
-    assert response.context["regions_in_scope"] == Region.objects.filter(in_scope=True).count() == 6
-    assert response.context["offices"] == 6
-    assert response.context["mechanisms"] == Mechanism.objects.count() == 3
-
-
-def test_dashboard_lists_the_regions_the_officer_may_edit(client_for, gao_officer):
-    response = client_for(gao_officer).get("/")
-
-    assert [r.code for r in response.context["editable_regions"]] == ["ML-7", "ML-9"]
-
-
-def test_dashboard_query_count(client_for, hq_user, django_assert_num_queries):
-    client = client_for(hq_user)
-    # three counts (regions in scope, offices, mechanisms), the editable regions
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 4):
-        assert client.get("/").status_code == 200
-
 
 def test_navigation_shows_admin_to_staff_only(client_for, hq_user, admin_user):
     assert "/admin/" not in client_for(hq_user).get("/").text
