@@ -3,16 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+APPS := accounts reviews regions coordination funding projects minusma_sr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format migrate messages clean help
+.PHONY: run serve test lint format migrate messages clean help backup restore
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) (development)"
 	@echo "make test   - install test dependencies and run the whole suite"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check and bandit"
 	@echo "make serve  - production-like: gunicorn, DEBUG off, collected static files"
+	@echo "make bench  - the portal under load on PostgreSQL, as ratios to Django's floor (docs/performance.md)"
+	@echo "make backup - database and uploaded files in one archive in backups/ (BACKUP_DIR)"
+	@echo "make restore ARCHIVE=backups/portal-backup-....tar - put an archive back (YES=1 when DEBUG is off)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,12 +49,47 @@ serve: $(VENV)/.run-installed
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn minusma_sr.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
+# The portal under load: PostgreSQL, gunicorn with production settings, locust;
+# see "The benchmark" in docs/performance.md. The database stays for re-runs.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
+BENCH_PROJECTS ?= 100000
+BENCH_SECONDS ?= 30
+BENCH_USERS ?= 20
+BENCH_PORT ?= 8765
+
+$(VENV)/.bench-installed: requirements-bench.lock requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-bench.lock
+	@touch $@
+
+.PHONY: bench
+bench: export DATABASE_URL = $(BENCH_DATABASE_URL)
+bench: export REDIS_URL = $(BENCH_REDIS_URL)
+bench: export DJANGO_DEBUG = false
+bench: export DJANGO_HTTPS = false
+bench: export DJANGO_BENCH_FLOOR = true
+bench: export DJANGO_ALLOWED_HOSTS = 127.0.0.1
+bench: $(VENV)/.bench-installed
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(MANAGE) bench --projects $(BENCH_PROJECTS) --seconds $(BENCH_SECONDS) \
+		--users $(BENCH_USERS) --port $(BENCH_PORT)
+
+# A consistent copy while the portal runs; see "Backup and restore" in the README.
+backup: $(VENV)/.run-installed
+	$(MANAGE) backup $(if $(OUTPUT),--output "$(OUTPUT)")
+
+# Replaces the whole database and restores the uploaded files: stop the portal first.
+restore: $(VENV)/.run-installed
+	@test -n "$(ARCHIVE)" || { echo "Usage: make restore ARCHIVE=backups/portal-backup-YYYYMMDD-HHMMSS.tar [YES=1]"; exit 2; }
+	$(MANAGE) restore "$(ARCHIVE)" $(if $(YES),--yes)
+
 test: $(VENV)/.test-installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive $(APPS) --exclude '*/migrations/*'
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .

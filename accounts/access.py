@@ -53,5 +53,14 @@ def can_manage_money(user) -> bool:
     return user.is_authenticated and user.is_active and user.is_superuser
 
 
+def can_use_admin(user) -> bool:
+    """Django admin is for administrators: active staff who are superusers.
+
+    Its pages are not scoped by region or role (model permissions say which
+    models, not which rows), so no other person reaches them, whatever their
+    staff status or permissions."""
+    return user.is_authenticated and user.is_active and user.is_staff and user.is_superuser
+
+
 def is_read_only(user) -> bool:
     return role_of(user) not in EDITOR_ROLES | {Role.FUND_MANAGER}

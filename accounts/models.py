@@ -5,8 +5,64 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+
+# What a user's history leaves out: secrets (the password hash, the calendar
+# feed key), the time of the last sign-in and the display language, personal
+# settings that say nothing about who may do what.
+UNTRACKED_USER_FIELDS = ("password", "last_login", "calendar_token", "language")
+
+
+class UserHistory(HistoricalRecords):
+    """The history of users, with their groups (roles) and permissions.
+
+    simple-history records a row on every save and on every change of the
+    groups; this adds two things. A save that writes only fields history leaves
+    out (a sign-in writes `last_login`, a renewal the calendar key) makes no
+    empty record. A change made from the group's side (`group.user_set.add(user)`),
+    which simple-history does not handle, is recorded on each user concerned.
+    """
+
+    def post_save(self, instance, created, using=None, update_fields=None, **kwargs):
+        if not created and update_fields and set(update_fields) <= set(UNTRACKED_USER_FIELDS):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+            return
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return
+        # `instance` is the group (or permission), `pk_set` the users.
+        users_model = kwargs["model"]
+        if action == "pre_clear":
+            instance._history_users_before_clear = list(
+                users_model._default_manager.filter(**{attr: instance})
+            )
+            return
+        if action == "post_clear":
+            users = instance.__dict__.pop("_history_users_before_clear", [])
+        elif action in ("post_add", "post_remove"):
+            users = users_model._default_manager.filter(pk__in=pk_set)
+        else:
+            return
+        for user in users:
+            if hasattr(instance, "_history_user"):
+                user._history_user = instance._history_user
+            self.create_historical_record(user, "~")
+
+    def record(self, user, *, created: bool) -> None:
+        """Record `user` as it is now, groups included: for a save that kept
+        history aside (`skip_history_when_saving`) until its groups were saved."""
+        self.create_historical_record(user, "+" if created else "~")
+
+
+user_history = UserHistory(
+    m2m_fields=["groups", "user_permissions"], excluded_fields=list(UNTRACKED_USER_FIELDS)
+)
 
 
 class PortalUserManager(UserManager):
@@ -28,6 +84,8 @@ class User(AbstractUser):
         related_name="staff",
     )
     objects = PortalUserManager()
+    # Who changed a person's details, role (groups), rights and office, and when.
+    history = user_history
 
     language = models.CharField(
         _("preferred language"),

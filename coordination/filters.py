@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from coordination.models import CoordinationBody, Decision, Meeting, Organisation
-from regions.filters import sorting
+from regions.filters import SEARCH_MAX_LENGTH, sorting
 from regions.models import Region
 
 ORGANISATION_SORTS = [
@@ -21,7 +21,7 @@ ORGANISATION_SORTS = [
 
 
 class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_MAX_LENGTH)
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Organisation.Kind.choices, empty_label=_("Any kind")
     )
@@ -58,7 +58,7 @@ DECISION_SORTS = [
 
 
 class DecisionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_MAX_LENGTH)
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Decision.Status.choices, empty_label=_("Any status")
     )
@@ -131,7 +131,7 @@ class MeetingFilterForm(forms.Form):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_MAX_LENGTH)
     body = django_filters.ModelChoiceFilter(
         label=_("Body"),
         queryset=CoordinationBody.objects.order_by("name"),

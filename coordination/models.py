@@ -65,6 +65,14 @@ class Organisation(models.Model):
         """Name with acronym, for lists: "Programme des Nations Unies… (PNUD)"."""
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
+    @property
+    def website_link(self) -> str:
+        """The website if a browser may follow it as a link (http or https),
+        else "": a `javascript:` or `data:` address stored by another way than
+        the form (admin action, import, database) is shown as text only."""
+        scheme = self.website.split(":", 1)[0].strip().lower() if ":" in self.website else ""
+        return self.website if scheme in ("http", "https") else ""
+
 
 class BodyQuerySet(models.QuerySet):
     def national(self):

@@ -91,6 +91,7 @@ def edit_meeting(meeting: Meeting, *, by, organisations, attendees, **fields) ->
     return meeting
 
 
+@transaction.atomic
 def add_decision(meeting: Meeting, *, by, **fields) -> Decision:
     check_decision_due(fields.get("due_date"), meeting.starts_at)
     decision = Decision(meeting=meeting, **fields)

@@ -29,12 +29,15 @@ _ids = count(1)
 
 def nice_step(largest) -> Decimal:
     """The smallest round step (1, 2, 2.5 or 5 times a power of ten) with
-    which TICKS steps reach `largest`."""
+    which TICKS steps reach `largest`. The ticks are labelled in whole
+    numbers, so the step is one too: a step of 0.5 or 2.5 would write two
+    ticks alike, or a tick's value wrongly (2 projects: 0, 0, 1, 1, 2)."""
     raw = Decimal(largest) / TICKS
-    power = Decimal(10) ** (raw.adjusted())
+    power = Decimal(10) ** max(raw.adjusted(), 0)
     for factor in (1, 2, Decimal("2.5"), 5, 10):
-        if power * factor >= raw:
-            return power * factor
+        step = power * factor
+        if step >= raw and step == step.to_integral_value():
+            return step
     return power * 10
 
 

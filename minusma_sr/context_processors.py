@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from reviews import queue
 
 # The main navigation. An entry appears once its page exists, so that later
@@ -29,7 +30,12 @@ def portal(request) -> dict:
         except NoReverseMatch:
             continue
         items.append({"url": url, "label": label, "active": _is_active(request.path, url)})
-    if user.is_staff:
+    if access.can_use_admin(user):
+        audit_url = reverse("audit")
+        items.append(
+            {"url": audit_url, "label": _("Audit"), "active": request.path.startswith(audit_url)}
+        )
+    if access.can_use_admin(user):
         admin_url = reverse("admin:index")
         items.append(
             {"url": admin_url, "label": _("Admin"), "active": request.path.startswith(admin_url)}

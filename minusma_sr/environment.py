@@ -4,6 +4,8 @@ django-environ does the parsing; these helpers add the checks it leaves out so
 that a typo in production never falls back silently to a default.
 """
 
+import importlib.util
+import json
 from urllib.parse import urlsplit
 
 import environ
@@ -49,6 +51,38 @@ def redis_url(url: str) -> str:
             f"REDIS_URL is malformed ({_redact(url)!r}): expected redis://host:port/db"
         )
     return url
+
+
+def storage_backend(backend: str, options: str) -> dict:
+    """The STORAGES entry for uploaded files: a storage class by its dotted
+    path (DJANGO_DEFAULT_STORAGE) and its options as a JSON object
+    (DJANGO_DEFAULT_STORAGE_OPTIONS), checked now rather than at the first upload."""
+    module = backend.rpartition(".")[0]
+    if not module or not all(part.isidentifier() for part in backend.split(".")):
+        raise ImproperlyConfigured(
+            f"DJANGO_DEFAULT_STORAGE must be a dotted class path, not {backend!r}"
+        )
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise ImproperlyConfigured(
+            f"DJANGO_DEFAULT_STORAGE names a module that is not installed ({module!r})"
+        )
+    try:
+        parsed = json.loads(options) if options.strip() else {}
+    except json.JSONDecodeError as exc:
+        # Where, never what: the options may hold a secret.
+        raise ImproperlyConfigured(
+            f"DJANGO_DEFAULT_STORAGE_OPTIONS is not valid JSON "
+            f"({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(
+            'DJANGO_DEFAULT_STORAGE_OPTIONS must be a JSON object, e.g. {"bucket_name": "uploads"}'
+        )
+    return {"BACKEND": backend, "OPTIONS": parsed}
 
 
 def secret_key(value: str, *, debug: bool) -> str:

@@ -38,6 +38,9 @@ IATI_ORGANISATION_NAME = env.str(
     default="MINUSMA — Section Stabilisation et Relèvement",
 )
 
+# The floor page of `make bench` (docs/performance.md), mounted only for it.
+BENCH_FLOOR = environment.read_bool(env, "DJANGO_BENCH_FLOOR", default=False)
+
 ROOT_URLCONF = "minusma_sr.urls"
 WSGI_APPLICATION = "minusma_sr.wsgi.application"
 PORTAL_VERSION = "0.1.0"
@@ -57,7 +60,8 @@ PORTAL_APPS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django admin, for administrators only (accounts/admin_site.py).
+    "accounts.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -115,11 +119,18 @@ DATABASES = {
         conn_max_age=environment.read_int(env, "DATABASE_CONN_MAX_AGE", default=60),
     )
 }
+# Behind a pooler in transaction mode (PgBouncer), a cursor cannot outlive its
+# transaction: exports then read their rows in chunks without server-side cursors.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = environment.read_bool(
+    env, "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions --------------------------------------------------------
 # Nothing lives in one process's memory: with REDIS_URL the cache and the
-# sessions are in Redis, without it both are in the database.
+# sessions are in Redis, without it both are in the database; sign-in failures
+# and lockouts are in the database (AXES_HANDLER). Several processes, on
+# several machines, can serve the same person (docs/deployment.md).
 
 REDIS_URL = environment.redis_url(env.str("REDIS_URL", default=""))
 if REDIS_URL:
@@ -168,6 +179,8 @@ AXES_COOLOFF_TIME = timedelta(
     minutes=environment.read_int(env, "LOGIN_COOLOFF_MINUTES", default=15, minimum=1)
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures are counted in the database that every process shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
@@ -182,8 +195,18 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # `make serve` run production-like on plain http://127.0.0.1.
 
 HTTPS = environment.read_bool(env, "DJANGO_HTTPS", default=not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a load balancer that terminates TLS: believe its X-Forwarded-Proto
+# header only if it sets the header on every request and nothing else can
+# reach the application (otherwise a client could claim HTTPS over plain HTTP).
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if environment.read_bool(env, "DJANGO_TRUST_X_FORWARDED_PROTO", default=False)
+    else None
+)
 SECURE_SSL_REDIRECT = HTTPS
+# A load balancer's health check reaches each machine over plain HTTP; it must
+# get the answer, not a redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
@@ -240,9 +263,17 @@ MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 UPLOAD_MAX_BYTES = environment.read_int(env, "UPLOAD_MAX_MB", default=10, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Where `manage.py backup` writes its archives (kept private: 0700, files 0600).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files: in MEDIA_ROOT unless another backend is named, such as an
+    # object store through django-storages when several machines serve the
+    # portal (docs/deployment.md).
+    "default": environment.storage_backend(
+        env.str("DJANGO_DEFAULT_STORAGE", default="django.core.files.storage.FileSystemStorage"),
+        env.str("DJANGO_DEFAULT_STORAGE_OPTIONS", default=""),
+    ),
     "staticfiles": {
         # Hashed names only where static files are collected (production).
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -269,11 +300,29 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Logging -------------------------------------------------------------------------
 
+# Security events (sign-ins, lockouts, refusals, exports, role changes) go to
+# the `security` logger as one JSON object per line (accounts/security_log.py),
+# on standard error like the rest, and only there: a collector can tell them
+# apart from the plain lines by their first character.
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json_lines": {"()": "accounts.security_log.JsonLinesFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "security": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json_lines",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
 }

@@ -5,13 +5,14 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import set_language
-from minusma_sr import views
+from minusma_sr import bench, views
 
 admin.site.site_header = admin.site.site_title = _("Stabilization & Recovery portal")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("audit/", views.audit_log, name="audit"),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("regions.urls")),
@@ -21,6 +22,13 @@ urlpatterns = [
     path("funding/", include("funding.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Refusals are recorded in the security log before the usual 403 page.
+handler403 = "minusma_sr.views.permission_denied"
+
+if settings.BENCH_FLOOR:
+    # The floor that `make bench` compares every page with (docs/performance.md).
+    urlpatterns.append(path("bench/floor/", bench.floor, name="bench_floor"))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,12 +1,15 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
-from accounts import access
+from accounts import access, security_log
+from minusma_sr import audit
 from minusma_sr import dashboard as dashboard_figures
 from minusma_sr.charts import bar_chart
 from minusma_sr.dashboard import DashboardFilter, Selection
@@ -76,7 +79,7 @@ def _charts(figures: dict) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     """For load balancers: 200 when the database answers, 503 otherwise.
@@ -90,3 +93,38 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --- Audit and refusals ------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def audit_log(request):
+    """Who changed what, across every record kept in history: for
+    administrators (staff superusers)."""
+    if not audit.can_read(request.user):
+        raise PermissionDenied
+    form = audit.AuditFilter(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        page_obj, entries = None, []
+    else:
+        criteria = audit.Criteria.from_form(form) if form.is_bound else audit.Criteria()
+        page_obj, entries = audit.changes_page(criteria, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page_obj": page_obj,
+        "entries": entries,
+        "querystring": query.urlencode(),
+    }
+    return render(request, "minusma_sr/audit.html", context)
+
+
+def permission_denied(request, exception):
+    """The 403 page (`handler403`), each refusal recorded in the security log."""
+    security_log.log_event(
+        "permission_denied", request=request, method=request.method, reason=str(exception)
+    )
+    return defaults.permission_denied(request, exception)

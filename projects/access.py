@@ -91,7 +91,8 @@ def get_progress_report(pk: int) -> ProgressReport:
 
 def get_progress_report_for_edit(user, pk: int) -> ProgressReport:
     report = get_progress_report(pk)
-    if not access.can_edit_region(user, report.project.region):
+    # A closed or cancelled project is locked, its reports with it.
+    if report.project.is_finished or not access.can_edit_region(user, report.project.region):
         raise PermissionDenied
     return report
 
@@ -107,6 +108,7 @@ def get_indicator_report(pk: int) -> IndicatorReport:
 
 def get_indicator_report_for_edit(user, pk: int) -> IndicatorReport:
     report = get_indicator_report(pk)
-    if not access.can_edit_region(user, report.indicator.project.region):
+    project = report.indicator.project
+    if project.is_finished or not access.can_edit_region(user, project.region):
         raise PermissionDenied
     return report

@@ -6,14 +6,16 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
+from django.db.models import Exists, F, OuterRef, Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from coordination.models import Organisation
 from funding.models import Mechanism, Window
-from projects.models import MAX_BUDGET, GenderMarker, Project
-from regions.filters import YearFilter, sorting
+from projects.models import MAX_BUDGET, GenderMarker, Project, status_rank
+from regions.filters import SEARCH_MAX_LENGTH, YearFilter, sorting
 from regions.models import Cercle, Pillar, PlanPriority, Region
 
 PAGE_SIZES = (25, 50, 100)
@@ -25,6 +27,7 @@ SORTS = [
     ("region__name_fr", "region", _("Region")),
     ("status_rank", "status", _("Status")),
     ("planned_start", "start", _("Planned start")),
+    ("planned_end", "end", _("Planned end")),
     ("budget_amount", "budget", _("Budget")),
 ]
 
@@ -35,11 +38,30 @@ def listed_projects():
     status is ranked in the order of the workflow (for sorting)."""
     return Project.objects.for_list().annotate(
         beneficiary_total=F("women") + F("men") + F("girls") + F("boys"),
-        status_rank=Case(
-            *[When(status=status, then=rank) for rank, status in enumerate(Project.Status)],
-            output_field=IntegerField(),
-        ),
+        status_rank=status_rank(),
     )
+
+
+class QuickSelect(forms.Select):
+    """A select that writes its options in Python instead of rendering a
+    template for each: the same markup, for the lists that grow to hundreds
+    of options (the implementing partners), where the templates would take
+    most of the page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], flatatt(option["attrs"]), option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+        )
 
 
 class LabelledChoiceField(forms.ModelChoiceField):
@@ -68,6 +90,7 @@ class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
+        max_length=SEARCH_MAX_LENGTH,
         widget=forms.SearchInput(attrs={"placeholder": _("Code, title or summary")}),
     )
     region = django_filters.ModelChoiceFilter(
@@ -115,6 +138,7 @@ class ProjectFilter(django_filters.FilterSet):
             Exists(Project.objects.filter(implementing_partner=OuterRef("pk")))
         ),
         empty_label=_("All partners"),
+        widget=QuickSelect,
     )
     focal_point = django_filters.ModelChoiceFilter(
         label=_("Focal point"),
@@ -169,6 +193,17 @@ class ProjectFilter(django_filters.FilterSet):
             planned_start__lte=datetime.date(value, 12, 31),
             planned_end__gte=datetime.date(value, 1, 1),
         )
+
+
+def is_unfiltered(filterset) -> bool:
+    """Whether a valid filter set selects every project (it may sort them)."""
+    if not filterset.is_valid():
+        return False
+    return all(
+        value in EMPTY_VALUES
+        for name, value in filterset.form.cleaned_data.items()
+        if name != "ordering"
+    )
 
 
 class PageSizeForm(forms.Form):

@@ -225,6 +225,7 @@ def move(project: Project, *, by, step: str, comment: str = "") -> Project:
 # --- Locations, indicators and reports ------------------------------------------------
 # The rules below are checked here whatever the entry point; the forms call the
 # same `*_problems` functions so that people see the messages next to the fields.
+# Writes of one row are atomic too: the row and its history entry are saved together.
 
 
 def _raise_problems(problems: dict[str, str]) -> None:
@@ -259,6 +260,7 @@ def location_problems(project: Project, values: dict) -> dict[str, str]:
     return problems
 
 
+@transaction.atomic
 def create_location(project: Project, *, by, **fields) -> Location:
     _raise_problems(location_problems(project, fields))
     location = Location(project=project, **fields)
@@ -267,6 +269,7 @@ def create_location(project: Project, *, by, **fields) -> Location:
     return location
 
 
+@transaction.atomic
 def edit_location(location: Location, *, by, **fields) -> Location:
     _raise_problems(location_problems(location.project, fields))
     for name, value in fields.items():
@@ -276,6 +279,7 @@ def edit_location(location: Location, *, by, **fields) -> Location:
     return location
 
 
+@transaction.atomic
 def delete_location(location: Location, *, by) -> None:
     location._history_user = by
     location.delete()
@@ -297,6 +301,7 @@ def indicator_problems(values: dict) -> dict[str, str]:
     return problems
 
 
+@transaction.atomic
 def create_indicator(project: Project, *, by, **fields) -> Indicator:
     _raise_problems(indicator_problems(fields))
     indicator = Indicator(project=project, **fields)
@@ -305,6 +310,7 @@ def create_indicator(project: Project, *, by, **fields) -> Indicator:
     return indicator
 
 
+@transaction.atomic
 def edit_indicator(indicator: Indicator, *, by, **fields) -> Indicator:
     _raise_problems(indicator_problems(fields))
     for name, value in fields.items():

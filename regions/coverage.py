@@ -64,9 +64,16 @@ def with_project_totals(priorities: QuerySet) -> QuerySet:
     """Priorities with the number of their projects, the projects' budgets
     in US dollars (those budgeted in dollars), and the money approved for
     them and spent on them in US dollars. One query."""
+    # Every figure a correlated subquery, none a join of the outer query: a
+    # GROUP BY over the joined projects made PostgreSQL run the money
+    # subqueries once per project instead of once per priority.
     return priorities.annotate(
-        project_count=Count("projects"),
-        budget_usd=Sum("projects__budget_amount", filter=Q(projects__budget_currency="USD")),
+        project_count=_total(PlanPriority, Count("projects"), output_field=COUNT, default=0),
+        budget_usd=_total(
+            PlanPriority,
+            Sum("projects__budget_amount", filter=Q(projects__budget_currency="USD")),
+            default=None,
+        ),
         approved_usd=_total(PlanPriority, Sum(f"projects__{APPROVED}")),
         spent_usd=_total(PlanPriority, Sum(f"projects__{SPENT}")),
     ).order_by("code")

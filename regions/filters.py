@@ -43,6 +43,12 @@ def filtered_page(request, filterset, *, per_page: int) -> dict:
     }
 
 
+# The longest search a list accepts. Longer text is refused with a message by
+# the filter form: a search of the whole text of a page is a mistake or an
+# attack, and SQLite refuses LIKE patterns over 50,000 bytes.
+SEARCH_MAX_LENGTH = 200
+
+
 class YearFilter(django_filters.NumberFilter):
     # A whole year, bounded so that it always makes a valid date.
     field_class = forms.IntegerField
@@ -58,7 +64,7 @@ SORTS = [
 
 
 class PlanFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_MAX_LENGTH)
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.all(), empty_label=_("All regions")
     )

@@ -306,6 +306,8 @@ class PlanUpdate(Reviewable):
         verbose_name = _("plan update")
         verbose_name_plural = _("plan updates")
         ordering = ["-period_end", "-pk"]
+        # The review queue counts what awaits review on every page.
+        indexes = [models.Index(fields=["review_status", "submitted_by"], name="plan_update_queue")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),

@@ -11,11 +11,13 @@ an import to validate row by row before writing anything.
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -147,7 +149,51 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+# An .xlsx file is a ZIP archive of XML parts, and a small upload can hold
+# parts that inflate to gigabytes (an archive bomb) and exhaust the server's
+# memory while openpyxl parses them. The sizes the archive declares are
+# checked before anything is inflated; they bind: Python's zipfile never
+# inflates a part beyond its declared size (a part that lies stops there and
+# fails its checksum).
+# - 50 MB uncompressed in all: the largest import allowed (MAX_IMPORT_ROWS
+#   rows of nine columns) is about 3 MB of XML, so this leaves room for wide
+#   sheets, styles and the other parts of a workbook saved by Excel.
+# - At most 100 times smaller compressed, for a part over 1 MB: the XML of
+#   real cells compresses 5 to 25 times (each cell has its own reference);
+#   only long runs of the same bytes, as bombs are made of, do far better.
+#   Small parts (styles, an empty sheet) may compress as well as they like.
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM = 1024 * 1024
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse an .xlsx archive that would inflate beyond the limits above."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ValidationError(
+            _("This file could not be read as an Excel workbook (.xlsx).")
+        ) from error
+    total = sum(part.file_size for part in parts)
+    too_compressed = any(
+        part.file_size > XLSX_RATIO_FROM
+        and part.file_size > XLSX_MAX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if total > XLSX_MAX_UNCOMPRESSED or too_compressed:
+        raise ValidationError(
+            _(
+                "This workbook would take %(size)s once opened, or is compressed beyond what "
+                "a real spreadsheet is: it is refused. Save the data again in a new workbook, "
+                "or as a CSV file."
+            )
+            % {"size": filesizeformat(total)}
+        )
+
+
 def _xlsx_rows(content: bytes) -> list[list[str]]:
+    _check_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -158,6 +204,12 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
     return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 
 
+# The longest line a CSV import reads: a row of the longest import is a few
+# hundred characters. A longer line is a mistake (or would fill the memory
+# with millions of cells) and is refused before it is split into cells.
+CSV_MAX_LINE = 100_000
+
+
 def _csv_rows(content: bytes) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
@@ -165,6 +217,23 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         raise ValidationError(
             _("This CSV file is not in UTF-8: save it again as “CSV UTF-8”.")
         ) from error
+    if "\x00" in text:
+        # A NUL is no character of a text file (and PostgreSQL stores none):
+        # a binary file saved as .csv, or a CSV in UTF-16.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ValidationError(
+            _(
+                "Line %(line)d of this file holds a NUL character: it is not a CSV file in "
+                "UTF-8. Save it again as “CSV UTF-8”."
+            )
+            % {"line": line}
+        )
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > CSV_MAX_LINE:
+            raise ValidationError(
+                _("Line %(line)d of this file is longer than %(max)s characters.")
+                % {"line": number, "max": formats.number_format(CSV_MAX_LINE, force_grouping=True)}
+            )
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

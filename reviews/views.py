@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from accounts import access
 from reviews import services
@@ -10,6 +11,7 @@ from reviews.queue import SECTION_LIMIT, queue_for
 
 
 @login_required
+@require_safe
 def my_queue(request):
     context = {
         "sections": queue_for(request.user),

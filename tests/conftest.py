@@ -10,6 +10,22 @@ from tests.factories import UserFactory
 PASSWORD = "correct-horse-battery"
 
 
+def _empties_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transaction = marker is not None and marker.kwargs.get(
+        "transaction", bool(marker.args and marker.args[0])
+    )
+    return bool(transaction) or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests on a transactional database (the live server of the browser
+    tests, concurrent approvals) leave it empty, reference data included:
+    they run last, after every other test, whatever fixtures those reach."""
+    items.sort(key=_empties_the_database)
+
+
 def _office(name: str) -> Office:
     return Office.objects.get(name=name)
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.security_log import logs_export
 from funding import access, exports, services
 from funding.filters import ContributionFilter, listed_contributions
 from funding.forms import ContributionCreateForm, ContributionEditForm, DepositForm
@@ -70,12 +71,14 @@ def contribution_list(request):
 
 @login_required
 @require_safe
+@logs_export("contributions_csv")
 def contribution_export_csv(request):
     return exports.contributions_csv(_filtered(request)[1])
 
 
 @login_required
 @require_safe
+@logs_export("contributions_xlsx")
 def contribution_export_xlsx(request):
     return exports.contributions_xlsx(_filtered(request)[1])
 

@@ -5,7 +5,9 @@ CSV and XLSX. Every figure is summed by the database (`funding.ledgers`)."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
+from accounts.security_log import logs_export
 from funding import exports, ledgers
 from funding.access import can_record_money
 from funding.models import Mechanism
@@ -42,6 +44,7 @@ def _has_money(figures: ledgers.Figures) -> bool:
 
 
 @login_required
+@require_safe
 def mechanism_list(request):
     # Two queries: the mechanisms with their figures, their windows.
     mechanisms = _with_figures(ledgers.mechanisms().prefetch_related("windows"))
@@ -56,6 +59,7 @@ def mechanism_list(request):
 
 
 @login_required
+@require_safe
 def mechanism_detail(request, code):
     mechanism = get_object_or_404(
         ledgers.mechanisms().prefetch_related("windows", "tranche_steps"), code=code
@@ -80,12 +84,16 @@ def mechanism_detail(request, code):
 
 
 @login_required
+@require_safe
+@logs_export("ledger_csv")
 def project_ledger_csv(request, code):
     mechanism = get_object_or_404(Mechanism, code=code)
     return exports.project_ledger_csv(mechanism, ledgers.by_project(mechanism))
 
 
 @login_required
+@require_safe
+@logs_export("ledger_xlsx")
 def project_ledger_xlsx(request, code):
     mechanism = get_object_or_404(Mechanism, code=code)
     return exports.project_ledger_xlsx(mechanism, ledgers.by_project(mechanism))

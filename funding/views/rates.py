@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.security_log import logs_export
 from funding import access, exports, services
 from funding.filters import RateFilter, listed_rates
 from funding.forms import RateEditForm, RateForm
@@ -43,12 +44,14 @@ def rate_list(request):
 
 @login_required
 @require_safe
+@logs_export("rates_csv")
 def rate_export_csv(request):
     return exports.rates_csv(_filtered(request))
 
 
 @login_required
 @require_safe
+@logs_export("rates_xlsx")
 def rate_export_xlsx(request):
     return exports.rates_xlsx(_filtered(request))
 

@@ -2,18 +2,32 @@
 its totals, and the same filtered rows as CSV and XLSX."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from accounts import access
+from accounts.security_log import logs_export
 from projects import exports, iati
-from projects.filters import SORTS, PageSizeForm, ProjectFilter, listed_projects, page_size
-from projects.models import Currency
+from projects.filters import (
+    SORTS,
+    PageSizeForm,
+    ProjectFilter,
+    is_unfiltered,
+    listed_projects,
+    page_size,
+)
+from projects.models import Currency, Project
 
 USD = Q(budget_currency=Currency.USD)
+
+# Past this many projects, the unfiltered list shows PostgreSQL's estimate of
+# their number instead of counting every row at each request; below it the
+# count is cheap and an estimate would only blur it.
+ESTIMATE_ABOVE = 10_000
 
 
 def _filtered(request):
@@ -25,14 +39,109 @@ def _filtered(request):
     return filterset, projects
 
 
-def _totals(projects) -> dict:
-    # One query. Only US dollar budgets are added up: the others wait for
-    # the exchange rates, and are counted so that the page says so.
-    return projects.aggregate(
-        count=Count("pk"),
-        budget_usd=Sum("budget_amount", filter=USD),
-        not_converted=Count("pk", filter=~USD),
-    )
+def estimated_count(model) -> int | None:
+    """The planner's estimate of the rows of `model`'s table (PostgreSQL's
+    `pg_class.reltuples`, kept by autovacuum and ANALYZE): one catalogue read
+    instead of a scan. None elsewhere, or for a table never analysed."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return row[0] if row and row[0] >= 0 else None
+
+
+def _about(number: int) -> int:
+    """`number` to three significant figures: 123,456 is about 123,000."""
+    return round(number, 3 - len(str(number)))
+
+
+def _totals(projects, *, unfiltered: bool) -> tuple[dict, bool]:
+    """The number of projects listed, the sum of their US dollar budgets and
+    the number of budgets in other currencies (which wait for the exchange
+    rates, and are counted so that the page says so), in one query; and
+    whether the number is an estimate.
+
+    For the whole list of a large table on PostgreSQL, the number is the
+    planner's estimate and the sums read only the budgets' index; a filtered
+    list, or a small table, is counted exactly."""
+    sums = {
+        "budget_usd": Sum("budget_amount", filter=USD),
+        # Counted on the currency, not the key: the budgets' index serves it alone.
+        "not_converted": Count("budget_currency", filter=~USD),
+    }
+    estimate = estimated_count(Project) if unfiltered else None
+    if estimate is not None and estimate > ESTIMATE_ABOVE:
+        return {"count": _about(estimate), **projects.aggregate(**sums)}, True
+    return projects.aggregate(count=Count("*"), **sums), False
+
+
+class EstimatedPage(Page):
+    """A page of a list whose length is an estimate: it has a next page when
+    a row follows it, whatever the estimate says."""
+
+    def __init__(self, object_list, number, paginator, *, has_more: bool):
+        super().__init__(object_list, number, paginator)
+        self.has_more = has_more
+
+    def has_next(self) -> bool:
+        return self.has_more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self) - 1
+
+
+class EstimatedPaginator(Paginator):
+    """Pages through a list whose length (`count`) is an estimate: any page
+    number is accepted, and each page reads one row more than it shows, to
+    know whether another follows (the estimate may be short of the end)."""
+
+    def validate_number(self, number) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise InvalidPage from error
+        if number < 1:
+            raise InvalidPage
+        return number
+
+    def page(self, number) -> EstimatedPage:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        return EstimatedPage(
+            rows[: self.per_page], number, self, has_more=len(rows) > self.per_page
+        )
+
+    def get_page(self, number) -> EstimatedPage:
+        try:
+            return self.page(number)
+        except InvalidPage:
+            return self.page(1)
+
+
+def _page(request, projects, totals: dict, estimated: bool):
+    """The requested page of `projects` (the last one for a number past the
+    end); with an estimated count, past the real end the list is counted
+    after all. Returns (page, estimated)."""
+    size = page_size(request.GET)
+    number = request.GET.get("page")
+    if estimated:
+        page = EstimatedPaginator(projects, size).get_page(number)
+        if page.object_list or page.number == 1:
+            page.paginator.count = totals["count"]
+            return page, True
+        totals["count"] = projects.count()
+    paginator = Paginator(projects, size)
+    # The totals have counted the rows already.
+    paginator.count = totals["count"]
+    return paginator.get_page(number), False
 
 
 def _columns(filterset) -> dict:
@@ -54,17 +163,17 @@ def _columns(filterset) -> dict:
 @vary_on_headers("HX-Request")
 def project_list(request):
     filterset, projects = _filtered(request)
-    totals = _totals(projects)
-    paginator = Paginator(projects, page_size(request.GET))
-    # The totals have counted the rows already.
-    paginator.count = totals["count"]
+    totals, estimated = _totals(projects, unfiltered=is_unfiltered(filterset))
+    page, estimated = _page(request, projects, totals, estimated)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "filter": filterset,
-        "page_size_form": PageSizeForm(initial={"page_size": paginator.per_page}),
-        "page_obj": paginator.get_page(request.GET.get("page")),
+        "page_size_form": PageSizeForm(initial={"page_size": page.paginator.per_page}),
+        "page_obj": page,
         "totals": totals,
+        # The page then says "about" the number of projects.
+        "count_is_estimate": estimated,
         "columns": _columns(filterset),
         "querystring": query.urlencode(),
     }
@@ -77,17 +186,20 @@ def project_list(request):
 
 @login_required
 @require_safe
+@logs_export("projects_csv")
 def export_csv(request):
     return exports.csv_response(_filtered(request)[1])
 
 
 @login_required
 @require_safe
+@logs_export("projects_xlsx")
 def export_xlsx(request):
     return exports.xlsx_response(_filtered(request)[1])
 
 
 @login_required
 @require_safe
+@logs_export("projects_iati")
 def export_iati(request):
     return iati.iati_response(_filtered(request)[1])

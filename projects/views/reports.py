@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access as accounts_access
 from projects import access, services
@@ -183,6 +183,7 @@ def _render_indicator_report(request, report: IndicatorReport, *, return_form=No
 
 
 @login_required
+@require_safe
 def indicator_report_detail(request, pk):
     return _render_indicator_report(request, access.get_indicator_report(pk))
 
@@ -250,6 +251,7 @@ def indicator_report_step(request, pk, step):
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk):
     # Every signed-in user reads every report, its evidence included.
     return files.serve(get_object_or_404(IndicatorEvidence, pk=pk))
@@ -270,6 +272,7 @@ def _render_progress_report(request, report: ProgressReport, *, return_form=None
 
 
 @login_required
+@require_safe
 def progress_report_detail(request, pk):
     return _render_progress_report(request, access.get_progress_report(pk))
 
@@ -345,6 +348,7 @@ def report_attachment_upload(request, pk):
 
 
 @login_required
+@require_safe
 def report_attachment_download(request, pk):
     # Every signed-in user reads every progress report, its files included.
     return files.serve(get_object_or_404(ProgressReportAttachment, pk=pk))

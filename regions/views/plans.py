@@ -4,11 +4,12 @@ review → validated → archived.
 
 Access comes from `regions.access`, every write from `regions.services`."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,8 +61,17 @@ def with_project_totals(priorities):
     return coverage.with_project_totals(priorities)
 
 
+# A priority lists its first projects by code; the projects list, filtered by
+# the priority, shows them all (a plan may have thousands).
+PROJECTS_PER_PRIORITY = 20
+
+
 def _priorities_of(plan: RegionalPlan):
-    return with_project_totals(plan.priorities.all()).prefetch_related("projects")
+    Project = apps.get_model("projects", "Project")
+    first = Project.objects.order_by("code")[:PROJECTS_PER_PRIORITY]
+    return with_project_totals(plan.priorities.all()).prefetch_related(
+        Prefetch("projects", queryset=first, to_attr="first_projects")
+    )
 
 
 def _not_editable(request, plan: RegionalPlan):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Sum, When
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from regions import coverage
 from regions.models import Office, Region, RegionalPlan
@@ -106,11 +107,13 @@ def _bodies_with_next_meeting(region: Region):
 
 
 @login_required
+@require_safe
 def region_list(request):
     return render(request, "regions/region_list.html", {"regions": _regions_with_offices()})
 
 
 @login_required
+@require_safe
 def region_detail(request, code):
     region = get_object_or_404(_regions_with_offices(), code=code)
     plan = _plan_in_force(region)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from regions import access, services
 from regions.forms.updates import PlanUpdateCreateForm, PlanUpdateForm, ProgressForm
@@ -57,6 +57,7 @@ def _render_detail(request, update: PlanUpdate, *, return_form=None):
 
 
 @login_required
+@require_safe
 def update_detail(request, pk):
     return _render_detail(request, access.get_update(pk))
 
@@ -171,6 +172,7 @@ def attachment_upload(request, pk):
 
 
 @login_required
+@require_safe
 def attachment_download(request, pk):
     # Every signed-in user reads every plan update, attachments included.
     return files.serve(get_object_or_404(PlanUpdateAttachment, pk=pk))

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
+from django.utils import translation
 
 from accounts.roles import Role
 from funding import services
@@ -21,7 +22,7 @@ from projects.models import Project
 from tests.factories import ContributionFactory, DepositFactory, ProjectFactory, UserFactory
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL; "
@@ -65,6 +66,7 @@ def test_two_simultaneous_approvals_against_a_balance_for_one_let_exactly_one_th
     outcomes = []
 
     def approve(project, manager):
+        translation.activate("en")
         try:
             start.wait()
             services.approve_funding(

@@ -67,3 +67,12 @@ def test_rendered_chart_has_title_axis_label_tooltips_values_and_table():
     assert "<title>Gao — Projets : 1\xa0234</title>" in html
     assert '<td class="num">1\xa0234</td>' in html
     assert "style=" not in html  # the content security policy forbids inline styles
+
+
+def test_ticks_of_a_few_projects_are_whole_numbers_each_written_once():
+    few = bar_chart("Projects", [("Gao", [2])], series=[("n", "series-1")], axis_label="n")
+    ten = bar_chart("Projects", [("Gao", [10])], series=[("n", "series-1")], axis_label="n")
+
+    assert [tick.text for tick in few.ticks] == ["0", "1", "2", "3", "4"]
+    assert few.rows[0].bars[0].width == PLOT_WIDTH // 2
+    assert [tick.text for tick in ten.ticks] == ["0", "5", "10", "15", "20"]

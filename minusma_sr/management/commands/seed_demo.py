@@ -19,7 +19,8 @@ from minusma_sr.demo.projects import close_projects, seed_projects
 from regions.models import Office
 
 # Used only when DEBUG is on and no --password is given.
-DEVELOPMENT_PASSWORD = "demo-sr-2026"
+# Refused when DEBUG is off.
+DEVELOPMENT_PASSWORD = "demo-sr-2026"  # nosec B105
 
 # (username, first name, last name, role, office, staff, superuser)
 DEMO_USERS = [
