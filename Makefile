@@ -83,8 +83,11 @@ restore: $(VENV)/.run-installed
 	@test -n "$(ARCHIVE)" || { echo "Usage: make restore ARCHIVE=backups/portal-backup-YYYYMMDD-HHMMSS.tar [YES=1]"; exit 2; }
 	$(MANAGE) restore "$(ARCHIVE)" $(if $(YES),--yes)
 
+# The suite runs on every core (pytest-xdist, one test database per process);
+# TEST_PROCESSES=0 runs it in one process.
+TEST_PROCESSES ?= auto
 test: $(VENV)/.test-installed
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         "cercles, locations, indicators and their reports, progress reports (in every "
         "review state), funding approvals, tranches, expenditure, the contributions and "
         "deposits that cover the Trust Fund's approvals, and an exchange rate for every "
-        "month used; about 13 rows a project. Written with bulk inserts, without history "
+        "month used; about 13.6 rows a project. Written with bulk inserts, without history "
         "rows. Each run adds a new batch: organisations, plans and rates already present "
         "are reused, the new projects take new codes from the code counters. Refuses to "
         "run when DEBUG is off unless --yes is given."
@@ -30,7 +30,10 @@ class Command(BaseCommand):
             "--projects", type=int, default=100_000, help="How many projects (100,000)."
         )
         parser.add_argument(
-            "--seed", type=int, default=1, help="Seed of the random choices (same seed, same data)."
+            "--seed",
+            type=int,
+            default=1,
+            help="Seed of the random choices (the same seed on the same day, the same data).",
         )
         parser.add_argument(
             "--batch",
