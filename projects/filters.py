@@ -11,11 +11,12 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
+from django_filters.fields import ModelChoiceField
 
 from coordination.models import Organisation
 from funding.models import Mechanism, Window
 from projects.models import MAX_BUDGET, GenderMarker, Project, status_rank
-from regions.filters import SEARCH_MAX_LENGTH, YearFilter, sorting
+from regions.filters import NO_CERCLE, SEARCH_MAX_LENGTH, YearFilter, sorting
 from regions.models import Cercle, Pillar, PlanPriority, Region
 
 PAGE_SIZES = (25, 50, 100)
@@ -64,8 +65,9 @@ class QuickSelect(forms.Select):
         )
 
 
-class LabelledChoiceField(forms.ModelChoiceField):
-    """A model choice whose options are labelled by the given function."""
+class LabelledChoiceField(ModelChoiceField):
+    """A model choice whose options are labelled by the given function (and
+    which may offer a choice of "none", django-filter's `null_label`)."""
 
     def __init__(self, *args, label_from_instance, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +106,8 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Cercle.objects.select_related("region"),
         label_from_instance=lambda cercle: f"{cercle.region.name} · {cercle.name}",
         empty_label=_("All cercles"),
+        null_label=_("No cercle recorded"),
+        null_value=NO_CERCLE,
     )
     mechanism = django_filters.ModelChoiceFilter(
         label=_("Mechanism"), queryset=Mechanism.objects.all(), empty_label=_("All mechanisms")

@@ -48,6 +48,10 @@ def filtered_page(request, filterset, *, per_page: int) -> dict:
 # attack, and SQLite refuses LIKE patterns over 50,000 bytes.
 SEARCH_MAX_LENGTH = 200
 
+# The value of the projects list's cercle filter that selects the projects
+# without any cercle (the region page links to it).
+NO_CERCLE = "none"
+
 
 class YearFilter(django_filters.NumberFilter):
     # A whole year, bounded so that it always makes a valid date.

@@ -1,15 +1,16 @@
 from decimal import Decimal
-from itertools import groupby
-from operator import attrgetter
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.db.models import BooleanField, Case, Count, F, Prefetch, Q, Sum, When
+from django.db.models import BooleanField, Case, Count, Prefetch, Q, Sum, When
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from regions import coverage
+from regions.filters import NO_CERCLE
 from regions.models import Office, Region, RegionalPlan
 
 # A region's projects are reached through `region.projects`, the reverse side
@@ -35,20 +36,50 @@ def _regions_with_offices():
     )
 
 
+# Each cercle lists its first projects by code; the projects list, filtered by
+# the region and the cercle, shows them all (a region may have thousands).
+PROJECTS_PER_CERCLE = 20
+
+
 def _projects_by_cercle(region: Region) -> list[dict]:
-    """The region's projects under each of their cercles (a project with
-    several cercles under each, those without any cercle last), each with its
-    mechanism and plan priority. One query: the projects joined to their
-    cercles, one row per project and cercle."""
-    rows = (
-        region.projects.select_related("mechanism", "priority")
-        .annotate(cercle_pk=F("cercles__pk"), cercle_name=F("cercles__name"))
-        .order_by(F("cercle_name").asc(nulls_last=True), "cercle_pk", "code")
+    """The region's cercles that have projects, by name, then the projects
+    without any cercle: for each group its number of projects, its first
+    `PROJECTS_PER_CERCLE` by code (each with its mechanism and plan priority)
+    and the address of the projects list showing all of them. A project with
+    several cercles is under each. Four queries whatever the number of
+    projects: the cercles with their counts, their first projects (a window
+    over the cercle, by the database), and the count and first projects of
+    those without a cercle."""
+    Project = apps.get_model("projects", "Project")
+    of_region = Project.objects.filter(region=region).select_related("mechanism", "priority")
+    first = of_region.order_by("code")[:PROJECTS_PER_CERCLE]
+    cercles = (
+        region.cercles.annotate(project_count=Count("projects", filter=Q(projects__region=region)))
+        .filter(project_count__gt=0)
+        .order_by("name", "pk")
+        .prefetch_related(Prefetch("projects", queryset=first, to_attr="first_projects"))
     )
-    groups = []
-    for _cercle, group in groupby(rows, key=attrgetter("cercle_pk")):
-        projects = list(group)
-        groups.append({"cercle": projects[0].cercle_name, "projects": projects})
+    list_url = reverse("projects:list")
+    groups = [
+        {
+            "cercle": cercle.name,
+            "count": cercle.project_count,
+            "projects": cercle.first_projects,
+            "url": f"{list_url}?{urlencode({'region': region.pk, 'cercle': cercle.pk})}",
+        }
+        for cercle in cercles
+    ]
+    without = of_region.filter(cercles=None)
+    count = without.count()
+    if count:
+        groups.append(
+            {
+                "cercle": None,
+                "count": count,
+                "projects": list(without.order_by("code")[:PROJECTS_PER_CERCLE]),
+                "url": f"{list_url}?{urlencode({'region': region.pk, 'cercle': NO_CERCLE})}",
+            }
+        )
     return groups
 
 

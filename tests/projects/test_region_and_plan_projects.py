@@ -175,9 +175,11 @@ def test_region_page_query_count_does_not_grow_with_projects(
     _region_with_projects(n)
     # The page: the region, its offices (with heads), its cercles; the plan in
     # force (with its coverage totals) and its priorities (projects counted,
-    # money summed); the projects joined to their cercles, the region's totals;
-    # the money by mechanism (approved, transferred, spent: one grouped query
-    # each); the coordination bodies (none here, so no meetings are read).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11):
+    # money summed); the cercles with their projects counted (none has any
+    # here, so no first projects are read), the count and the first of the
+    # projects without a cercle, the region's totals; the money by mechanism
+    # (approved, transferred, spent: one grouped query each); the coordination
+    # bodies (none here, so no meetings are read).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 13):
         response = client.get("/regions/ML-7/")
     assert response.context["project_totals"]["count"] == 2 * n

@@ -167,9 +167,11 @@ def test_region_money_costs_three_queries_whatever_the_rows(
     client = client_for(viewer)
     _more_money(extra)
     # The region, its offices (with heads), its cercles, the plan in force
-    # (none), the projects joined to their cercles, the region's project
-    # totals, the coordination bodies (none, so no meetings are read); the
-    # money by mechanism: approved, transferred, spent (one grouped query each).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 7 + 3):
+    # (none), the cercles with their projects counted (none has any), the
+    # count and the first of the projects without a cercle, the region's
+    # project totals, the coordination bodies (none, so no meetings are read);
+    # the money by mechanism: approved, transferred, spent (one grouped query
+    # each).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9 + 3):
         response = client.get("/regions/ML-7/")
     assert len(response.context["money"]) == 3

@@ -201,6 +201,72 @@ def test_projects_are_listed_under_each_of_their_cercles_and_those_without_last(
     assert "QIP-2024-MOP-101" not in page
 
 
+def test_a_cercle_with_many_projects_shows_its_first_and_links_to_all_of_them(client_for, viewer):
+    ansongo = _cercle("Ansongo")
+    for i in range(23):
+        ProjectFactory(code=f"QIP-2024-GAO-{i:03d}").cercles.set([ansongo])
+    for i in range(21):
+        ProjectFactory(code=f"TF-2024-GAO-{i:03d}")  # no cercle
+    stray = ProjectFactory(region=_region("ML-5"), code="QIP-2024-MOP-001")
+    stray.cercles.set([ansongo])  # another region's project: not counted here
+    client = client_for(viewer)
+
+    response = client.get("/regions/ML-7/")
+
+    groups = response.context["cercle_groups"]
+    assert [(group["cercle"], group["count"]) for group in groups] == [
+        ("Ansongo", 23),
+        (None, 21),
+    ]
+    assert [project.code for project in groups[0]["projects"]] == [
+        f"QIP-2024-GAO-{i:03d}" for i in range(20)
+    ]
+    assert [project.code for project in groups[1]["projects"]] == [
+        f"TF-2024-GAO-{i:03d}" for i in range(20)
+    ]
+    page = response.text
+    gao = _region("ML-7").pk
+    all_in_ansongo = f"/projects/?region={gao}&amp;cercle={ansongo.pk}"
+    without = f"/projects/?region={gao}&amp;cercle=none"
+    assert f'The first 20 by code — <a href="{all_in_ansongo}">all 23 projects</a>' in page
+    assert f'The first 20 by code — <a href="{without}">all 21 projects</a>' in page
+    assert "QIP-2024-GAO-020" not in page and "QIP-2024-MOP-001" not in page
+
+    # Each link lists every project of its group, and no other.
+    listed = client.get(all_in_ansongo.replace("&amp;", "&")).context["page_obj"]
+    assert listed.paginator.count == 23
+    assert {project.code[:12] for project in listed.object_list} == {"QIP-2024-GAO"}
+    listed = client.get(without.replace("&amp;", "&")).context["page_obj"]
+    assert listed.paginator.count == 21
+    assert {project.code[:11] for project in listed.object_list} == {"TF-2024-GAO"}
+
+
+def test_a_cercle_with_twenty_projects_or_fewer_has_no_link_to_more(client_for, viewer):
+    ansongo = _cercle("Ansongo")
+    for i in range(20):
+        ProjectFactory(code=f"QIP-2024-GAO-{i:03d}").cercles.set([ansongo])
+
+    page = client_for(viewer).get("/regions/ML-7/").text
+
+    assert 'Ansongo <span class="muted">(20)</span>' in page
+    assert "The first 20 by code" not in page
+
+
+def test_the_projects_list_offers_the_projects_without_a_cercle(client_for, viewer):
+    placed = ProjectFactory(code="QIP-2024-GAO-001")
+    placed.cercles.set([_cercle("Gao")])
+    ProjectFactory(code="QIP-2024-GAO-002")
+    client = client_for(viewer)
+
+    page = client.get("/projects/").text
+    assert '<option value="none">No cercle recorded</option>' in page
+    listed = client.get("/projects/?cercle=none").context["page_obj"].object_list
+    assert [project.code for project in listed] == ["QIP-2024-GAO-002"]
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    assert '<option value="none">Aucun cercle enregistré</option>' in client.get("/projects/").text
+
+
 def test_region_without_anything_shows_each_empty_state(client_for, viewer):
     page = client_for(viewer).get("/regions/ML-8/").text
 
@@ -297,10 +363,11 @@ def test_region_page_costs_the_same_number_of_queries_whatever_the_rows(
     _more_rows(n)
     # The region, its offices (with heads), its cercles; the plan in force with
     # its coverage totals, its priorities with their projects counted and money
-    # summed; the projects joined to their cercles; the region's project
-    # totals; the money by mechanism (approved, transferred, spent: one grouped
-    # query each); the coordination bodies, their next meetings.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12):
+    # summed; the cercles with their projects counted, their first projects,
+    # the count and first of the projects without a cercle; the region's
+    # project totals; the money by mechanism (approved, transferred, spent: one
+    # grouped query each); the coordination bodies, their next meetings.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 15):
         response = client.get("/regions/ML-7/")
     assert len(response.context["coverage"].priorities) == 2 * n
     assert CoordinationBody.objects.filter(region__code="ML-7").count() == n

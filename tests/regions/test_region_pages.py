@@ -74,9 +74,10 @@ def test_region_page_query_count_does_not_grow(
     _add_rows(extra_rows)
     CercleFactory.create_batch(extra_rows, region=Region.objects.get(code="ML-7"))
     # the region, its offices (with heads), its cercles, the plan in force
-    # (none here, so its priorities are not read), the projects joined to their
-    # cercles, the region's project totals, the money by mechanism (approved,
-    # transferred, spent: one grouped query each), the coordination bodies
-    # (none here, so no meetings are read)
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10):
+    # (none here, so its priorities are not read), the cercles with their
+    # projects counted (none here, so no first projects are read), the count of
+    # the projects without a cercle (none either), the region's project totals,
+    # the money by mechanism (approved, transferred, spent: one grouped query
+    # each), the coordination bodies (none here, so no meetings are read)
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11):
         assert client.get("/regions/ML-7/").status_code == 200
