@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = _("Funding")
+
+    def ready(self):
+        # The figures summed from these rows are cached until they change.
+        from funding.models import (
+            Contribution,
+            Deposit,
+            Expenditure,
+            FundingApproval,
+            Mechanism,
+            Tranche,
+        )
+        from reviews import cached_figures
+
+        cached_figures.watch(
+            Mechanism, Contribution, Deposit, FundingApproval, Tranche, Expenditure
+        )

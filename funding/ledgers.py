@@ -2,8 +2,10 @@
 balance and delivery rate, by mechanism, donor, region, year and project.
 
 Every figure is in US dollars at the rates fixed when each amount was recorded,
-and is summed by the database: each table costs one query (the year table
-six), whatever the number of rows.
+and is summed by the database: each table costs a fixed number of queries,
+whatever the number of rows. The pages read the tables through the functions at
+the end of this module, which keep them in the figures cache until the money
+changes (`reviews.cached_figures`).
 
     pledged      the contributions' pledges, raised by deposits marked as increases
     received     deposits
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     DecimalField,
     Exists,
@@ -41,6 +44,7 @@ from funding.models import (
     Tranche,
 )
 from funding.money import delivery_rate
+from reviews import cached_figures
 
 ZERO = Decimal("0")
 USD_FIELD = DecimalField(max_digits=18, decimal_places=MONEY_DIGITS["decimal_places"])
@@ -239,3 +243,73 @@ def grand_total(rows) -> Figures:
         for name in FIGURES:
             setattr(result, name, getattr(result, name) + (getattr(row, name, ZERO) or ZERO))
     return result
+
+
+# --- What the pages read, cached -------------------------------------------------------
+
+
+def with_figures(rows) -> list:
+    """Give each ledger row its `figures` (a `Figures`, which derives the
+    available balance and the delivery rate); a figure the row lacks reads 0.
+    Returns the rows as a list."""
+    rows = list(rows)
+    for row in rows:
+        row.figures = Figures(**{name: getattr(row, name, ZERO) for name in FIGURES})
+    return rows
+
+
+def mechanism_figures() -> dict[int, Figures]:
+    """Every mechanism's figures by primary key: one query, or none while
+    cached."""
+
+    def compute():
+        return {mechanism.pk: mechanism.figures for mechanism in with_figures(mechanisms())}
+
+    return cached_figures.cached("mechanisms", compute)
+
+
+def attach_figures(rows) -> list:
+    """Give each mechanism of `rows` its `figures` (see `mechanism_figures`)."""
+    figures = mechanism_figures()
+    rows = list(rows)
+    for mechanism in rows:
+        mechanism.figures = figures.get(mechanism.pk, Figures())
+    return rows
+
+
+def donor_table(mechanism: Mechanism) -> list:
+    """`by_donor`, each row with its `figures`, cached."""
+    return cached_figures.cached("donors", lambda: with_figures(by_donor(mechanism)), mechanism.pk)
+
+
+def region_table(mechanism: Mechanism) -> list:
+    """`by_region`, each row with its `figures`, cached."""
+    return cached_figures.cached(
+        "regions", lambda: with_figures(by_region(mechanism)), mechanism.pk
+    )
+
+
+def year_table(mechanism: Mechanism) -> list[tuple[int, Figures]]:
+    """`by_year`, cached."""
+    return cached_figures.cached("years", lambda: by_year(mechanism), mechanism.pk)
+
+
+def project_page(mechanism: Mechanism, number, per_page: int) -> tuple[Page, list]:
+    """Page `number` of `by_project` (for its navigation) and its projects,
+    both cached: sorting by approved money sums it for every project of the
+    mechanism. Two queries (one without any project) while not cached."""
+    count = cached_figures.cached(
+        "project-count", lambda: by_project(mechanism).count(), mechanism.pk
+    )
+    page = Paginator(range(count), per_page).get_page(number)
+    if not count:
+        return page, []
+    first = page.start_index() - 1
+    rows = cached_figures.cached(
+        "projects",
+        lambda: list(by_project(mechanism)[first : page.end_index()]),
+        mechanism.pk,
+        per_page,
+        page.number,
+    )
+    return page, rows

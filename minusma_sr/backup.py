@@ -40,6 +40,7 @@ from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from funding import ledgers
+from reviews import cached_figures
 
 FORMAT = 1
 ARCHIVE_PREFIX = "portal-backup-"
@@ -451,4 +452,5 @@ def restore(archive: Path) -> tuple[dict, Comparison]:
         else:
             _restore_postgresql(database)
         _restore_media(work / "media")
+    cached_figures.changed()  # the whole database was replaced
     return manifest, compare(manifest, figures())

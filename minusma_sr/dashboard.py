@@ -25,6 +25,7 @@ from funding.models import Expenditure, FundingApproval, Mechanism, Tranche
 from funding.money import delivery_rate
 from projects.models import Project
 from regions.models import Pillar, Region
+from reviews import cached_figures
 
 ENDING_WITHIN_DAYS = 30
 PERSONAL_LIMIT = 10
@@ -86,7 +87,19 @@ def _counts(projects: QuerySet, *fields: str) -> list[dict]:
 
 
 def portfolio(selection: Selection, *, first_regions=()) -> dict:
-    """The portfolio at a glance: eight queries."""
+    """The portfolio at a glance: eight queries, or none while the cached
+    figures of this selection hold (`reviews.cached_figures`). A regional
+    officer's regions (`first_regions`, codes) come first."""
+    region = selection.region.code if selection.region else ""
+    figures = cached_figures.cached(
+        "portfolio", lambda: _portfolio(selection), selection.year or "", region
+    )
+    regions = list(figures["by_region"])
+    regions.sort(key=lambda region: (region.code not in first_regions, -region.count, region.code))
+    return {**figures, "by_region": regions}
+
+
+def _portfolio(selection: Selection) -> dict:
     projects = selection.projects()
     statuses = {row["status"]: row["count"] for row in _counts(projects, "status")}
     by_status = [(label, statuses.get(value, 0)) for value, label in Project.Status.choices]
@@ -99,8 +112,6 @@ def portfolio(selection: Selection, *, first_regions=()) -> dict:
             count=Count("projects")
         )
     )
-    # A regional officer sees their regions first.
-    regions.sort(key=lambda region: (region.code not in first_regions, -region.count, region.code))
 
     pillars = {
         row["priority__pillar"]: row["count"] for row in _counts(projects, "priority__pillar")

@@ -68,6 +68,7 @@ from projects.models import (
 )
 from projects.services import region_abbreviation
 from regions.models import Pillar, PlanPriority, Region, RegionalPlan
+from reviews import cached_figures
 from reviews.models import ReviewStatus
 
 CENT = Decimal("0.01")
@@ -965,4 +966,6 @@ def seed(
         done += size
         if report:
             report(done, time.monotonic() - started)
+    # Bulk inserts send no signal: the cached figures are told here.
+    cached_figures.changed()
     return ctx.counts

@@ -138,7 +138,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-        }
+        },
+        # Sums over many rows, kept until their data change (reviews/cached_figures.py).
+        "figures": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "figures",
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
@@ -146,7 +152,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "portal_cache",
-        }
+        },
+        # Without a cache every process shares, figures are summed at each
+        # reading.
+        "figures": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

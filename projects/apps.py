@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        # The figures summed from these rows are cached until they change.
+        from projects.models import Project
+        from reviews import cached_figures
+
+        cached_figures.watch(Project)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class RegionsConfig(AppConfig):
     name = "regions"
     verbose_name = _("Regions and plans")
+
+    def ready(self):
+        # The figures summed from these rows are cached until they change.
+        from regions.models import Cercle, PlanPriority, Region, RegionalPlan
+        from reviews import cached_figures
+
+        cached_figures.watch(Region, Cercle, RegionalPlan, PlanPriority)

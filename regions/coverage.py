@@ -8,7 +8,8 @@ coverage, approved ÷ estimated cost. A priority without any project is a gap.
 Each sum is its own correlated subquery over one chain of reverse relations
 (priority → projects → approvals, or → expenditure): joining two money tables
 in one aggregate would count each row of one once per row of the other. The
-table of priorities is one query, the plan's totals are read with the plan.
+priorities' figures are one query, kept in the figures cache until the data
+change (`reviews.cached_figures`); the plan's totals are added up from them.
 
 The regions app sits below projects and funding and imports neither: their
 rows are reached through the reverse relations of RegionalPlan and
@@ -24,6 +25,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 
 from regions.models import PlanPriority, PlanUpdate, PriorityProgress, RegionalPlan
+from reviews import cached_figures
 from reviews.models import ReviewStatus
 
 ZERO = Decimal("0")
@@ -60,7 +62,7 @@ def coverage_rate(approved: Decimal | None, estimated_cost: Decimal | None) -> D
     return (approved or ZERO) * 100 / estimated_cost
 
 
-def with_project_totals(priorities: QuerySet) -> QuerySet:
+def _with_project_totals(priorities: QuerySet) -> QuerySet:
     """Priorities with the number of their projects, the projects' budgets
     in US dollars (those budgeted in dollars), and the money approved for
     them and spent on them in US dollars. One query."""
@@ -76,35 +78,56 @@ def with_project_totals(priorities: QuerySet) -> QuerySet:
         ),
         approved_usd=_total(PlanPriority, Sum(f"projects__{APPROVED}")),
         spent_usd=_total(PlanPriority, Sum(f"projects__{SPENT}")),
-    ).order_by("code")
-
-
-def with_plan_totals(plans: QuerySet) -> QuerySet:
-    """Plans with the totals of their priorities' coverage table: estimated
-    cost, projects, priorities without any project, approved and spent in US
-    dollars. Read with the plans themselves (no query of its own)."""
-    return plans.annotate(
-        total_estimated_usd=_total(
-            RegionalPlan, Sum("priorities__estimated_cost_usd"), default=None
-        ),
-        total_projects=_total(
-            RegionalPlan, Count("priorities__projects"), output_field=COUNT, default=0
-        ),
-        total_gaps=_total(
-            RegionalPlan,
-            Count("priorities", filter=Q(priorities__projects__isnull=True)),
-            output_field=COUNT,
-            default=0,
-        ),
-        total_approved_usd=_total(RegionalPlan, Sum(f"priorities__projects__{APPROVED}")),
-        total_spent_usd=_total(RegionalPlan, Sum(f"priorities__projects__{SPENT}")),
     )
+
+
+PRIORITY_FIGURES = ("project_count", "budget_usd", "approved_usd", "spent_usd")
+NO_PROJECT = {"project_count": 0, "budget_usd": None, "approved_usd": ZERO, "spent_usd": ZERO}
+
+
+def _priority_figures(plan: RegionalPlan) -> dict[int, dict]:
+    """The figures of each of the plan's priorities by primary key: one query,
+    or none while cached (`reviews.cached_figures`)."""
+
+    def compute():
+        rows = _with_project_totals(plan.priorities.order_by()).values("pk", *PRIORITY_FIGURES)
+        return {row.pop("pk"): row for row in rows}
+
+    return cached_figures.cached("coverage", compute, plan.pk)
+
+
+def priorities_with_totals(plan: RegionalPlan, priorities: QuerySet | None = None) -> list:
+    """The plan's priorities (or `priorities`, a queryset of them with what it
+    may prefetch) in code order, each with the number of its projects
+    (`project_count`), their budgets in US dollars (`budget_usd`, those
+    budgeted in dollars), the money approved for them and spent on them in US
+    dollars (`approved_usd`, `spent_usd`) and `coverage`, approved ÷ estimated
+    cost. A priority without any project is a gap."""
+    figures = _priority_figures(plan)
+    rows = list((plan.priorities.all() if priorities is None else priorities).order_by("code"))
+    for priority in rows:
+        for name, value in figures.get(priority.pk, NO_PROJECT).items():
+            setattr(priority, name, value)
+        priority.coverage = coverage_rate(priority.approved_usd, priority.estimated_cost_usd)
+    return rows
+
+
+def _set_plan_totals(plan: RegionalPlan, priorities: list) -> None:
+    """The totals of the coverage table, on the plan: estimated cost (none
+    where no priority has one), projects, priorities without any project,
+    approved and spent in US dollars."""
+    costs = [p.estimated_cost_usd for p in priorities if p.estimated_cost_usd is not None]
+    plan.total_estimated_usd = sum(costs, ZERO) if costs else None
+    plan.total_projects = sum(p.project_count for p in priorities)
+    plan.total_gaps = sum(1 for p in priorities if not p.project_count)
+    plan.total_approved_usd = sum((p.approved_usd for p in priorities), ZERO)
+    plan.total_spent_usd = sum((p.spent_usd for p in priorities), ZERO)
 
 
 @dataclass
 class Coverage:
-    """A plan (read through `with_plan_totals`) and its priorities with
-    their coverage figures, in code order."""
+    """A plan, with the totals of its coverage (`plan.total_*`), and its
+    priorities with their coverage figures, in code order."""
 
     plan: RegionalPlan
     priorities: list[PlanPriority]
@@ -115,11 +138,12 @@ class Coverage:
 
 
 def plan_coverage(plan: RegionalPlan, priorities: QuerySet | None = None) -> Coverage:
-    """The coverage of `plan` by priority: one query (plus the prefetches
-    `priorities`, a queryset of the plan's priorities, may carry)."""
-    rows = list(with_project_totals(plan.priorities.all() if priorities is None else priorities))
-    for priority in rows:
-        priority.coverage = coverage_rate(priority.approved_usd, priority.estimated_cost_usd)
+    """The coverage of `plan` by priority: one query for the priorities (plus
+    the prefetches `priorities`, a queryset of the plan's priorities, may
+    carry), and one for their figures while not cached. The plan gets the
+    table's totals."""
+    rows = priorities_with_totals(plan, priorities)
+    _set_plan_totals(plan, rows)
     return Coverage(plan=plan, priorities=rows)
 
 

@@ -3,7 +3,6 @@ by donor, region, year and project with its rules, and the project ledger as
 CSV and XLSX. Every figure is summed by the database (`funding.ledgers`)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -15,18 +14,6 @@ from funding.money import delivery_rate
 
 PROJECTS_PER_PAGE = 25
 LATEST_CONTRIBUTIONS = 10
-
-
-def _with_figures(rows):
-    """Give each ledger row its `figures` (a `ledgers.Figures`, which derives
-    the available balance and the delivery rate); a figure the row lacks
-    reads 0. Returns the rows as a list."""
-    rows = list(rows)
-    for row in rows:
-        row.figures = ledgers.Figures(
-            **{name: getattr(row, name, ledgers.ZERO) for name in ledgers.FIGURES}
-        )
-    return rows
 
 
 def _with_delivery_rates(projects):
@@ -46,9 +33,9 @@ def _has_money(figures: ledgers.Figures) -> bool:
 @login_required
 @require_safe
 def mechanism_list(request):
-    # Two queries: the mechanisms with their figures, their windows.
-    mechanisms = _with_figures(ledgers.mechanisms().prefetch_related("windows"))
-    total = ledgers.grand_total(mechanisms)
+    # Three queries: the mechanisms, their windows, their figures (cached).
+    mechanisms = ledgers.attach_figures(Mechanism.objects.prefetch_related("windows"))
+    total = ledgers.grand_total(mechanism.figures for mechanism in mechanisms)
     context = {
         "mechanisms": mechanisms,
         "total": total,
@@ -62,22 +49,20 @@ def mechanism_list(request):
 @require_safe
 def mechanism_detail(request, code):
     mechanism = get_object_or_404(
-        ledgers.mechanisms().prefetch_related("windows", "tranche_steps"), code=code
+        Mechanism.objects.prefetch_related("windows", "tranche_steps"), code=code
     )
-    (mechanism,) = _with_figures([mechanism])
+    (mechanism,) = ledgers.attach_figures([mechanism])
     contributions = mechanism.contributions.select_related("donor", "earmark_region")
-    projects = Paginator(ledgers.by_project(mechanism), PROJECTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page, projects = ledgers.project_page(mechanism, request.GET.get("page"), PROJECTS_PER_PAGE)
     context = {
         "mechanism": mechanism,
         "has_money": _has_money(mechanism.figures),
-        "donors": _with_figures(ledgers.by_donor(mechanism)),
-        "regions": _with_figures(ledgers.by_region(mechanism)),
-        "years": ledgers.by_year(mechanism),
+        "donors": ledgers.donor_table(mechanism),
+        "regions": ledgers.region_table(mechanism),
+        "years": ledgers.year_table(mechanism),
         "contributions": contributions[:LATEST_CONTRIBUTIONS],
-        "page_obj": projects,
-        "projects": _with_delivery_rates(projects.object_list),
+        "page_obj": page,
+        "projects": _with_delivery_rates(projects),
         "querystring": "",
     }
     return render(request, "funding/mechanism_detail.html", context)

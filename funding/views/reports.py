@@ -19,20 +19,9 @@ from django.views.decorators.http import require_safe
 
 from funding import ledgers
 from funding.filters import listed_contributions
-from funding.models import Expenditure, FundingApproval, Tranche
+from funding.models import Expenditure, FundingApproval, Mechanism, Tranche
 from funding.money import delivery_rate
 from reviews.models import ReviewStatus
-
-
-def _with_figures(rows) -> list:
-    """Give each ledger row its `figures` (available balance and delivery
-    rate derived); a figure the row lacks reads 0. Returns a list."""
-    rows = list(rows)
-    for row in rows:
-        row.figures = ledgers.Figures(
-            **{name: getattr(row, name, ledgers.ZERO) for name in ledgers.FIGURES}
-        )
-    return rows
 
 
 def _with_delivery_rates(projects) -> list:
@@ -47,17 +36,18 @@ def _with_delivery_rates(projects) -> list:
 @login_required
 @require_safe
 def mechanism_report(request, code):
-    # The mechanism with its figures, its windows, its tranche schedule (3
-    # queries); its donors, its regions, all its projects (1 each).
+    # The mechanism, its windows, its tranche schedule, its figures; its
+    # donors, its regions (cached figures, see `funding.ledgers`); all its
+    # projects.
     mechanism = get_object_or_404(
-        ledgers.mechanisms().prefetch_related("windows", "tranche_steps"), code=code
+        Mechanism.objects.prefetch_related("windows", "tranche_steps"), code=code
     )
-    (mechanism,) = _with_figures([mechanism])
+    (mechanism,) = ledgers.attach_figures([mechanism])
     context = {
         "mechanism": mechanism,
         "has_money": any(getattr(mechanism.figures, name) for name in ledgers.FIGURES),
-        "donors": _with_figures(ledgers.by_donor(mechanism)),
-        "regions": _with_figures(ledgers.by_region(mechanism)),
+        "donors": ledgers.donor_table(mechanism),
+        "regions": ledgers.region_table(mechanism),
         # A report lists every project: no pages.
         "projects": _with_delivery_rates(ledgers.by_project(mechanism)),
     }

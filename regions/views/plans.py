@@ -28,6 +28,7 @@ from regions.forms.plans import (
     model_fields,
 )
 from regions.models import PlanDocument, RegionalPlan
+from reviews.cached_figures import cached
 from reviews.files import serve
 from reviews.forms import AttachmentForm
 
@@ -53,25 +54,30 @@ def _plans_with_totals():
     )
 
 
-def with_project_totals(priorities):
-    """Priorities with the number of their projects, the projects' budgets in
-    US dollars, and the money approved for them and spent on them, summed by
-    the database (`regions.coverage`). A priority without any project is a
-    gap in the plan's coverage."""
-    return coverage.with_project_totals(priorities)
-
-
 # A priority lists its first projects by code; the projects list, filtered by
 # the priority, shows them all (a plan may have thousands).
 PROJECTS_PER_PRIORITY = 20
 
 
-def _priorities_of(plan: RegionalPlan):
+def _first_projects(plan: RegionalPlan) -> dict[int, list]:
+    """The first projects of each of the plan's priorities, by its primary
+    key: one query (a window over each priority), or none while cached."""
     Project = apps.get_model("projects", "Project")
     first = Project.objects.order_by("code")[:PROJECTS_PER_PRIORITY]
-    return with_project_totals(plan.priorities.all()).prefetch_related(
+    priorities = plan.priorities.prefetch_related(
         Prefetch("projects", queryset=first, to_attr="first_projects")
     )
+    return {priority.pk: priority.first_projects for priority in priorities}
+
+
+def _priorities_of(plan: RegionalPlan) -> list:
+    """The plan's priorities with their figures (`regions.coverage`) and
+    their first projects."""
+    priorities = coverage.priorities_with_totals(plan)
+    first = cached("first-projects", lambda: _first_projects(plan), plan.pk)
+    for priority in priorities:
+        priority.first_projects = first.get(priority.pk, [])
+    return priorities
 
 
 def _not_editable(request, plan: RegionalPlan):
@@ -133,9 +139,8 @@ def plan_detail(request, pk):
 @require_safe
 def plan_report(request, pk):
     # Every signed-in user reads every plan: its report too.
-    plan = get_object_or_404(
-        coverage.with_plan_totals(RegionalPlan.objects.select_related("region")), pk=pk
-    )
+    plan = get_object_or_404(RegionalPlan.objects.select_related("region"), pk=pk)
+    # The coverage gives the plan its totals.
     context = {
         "plan": plan,
         "coverage": coverage.plan_report_coverage(plan),

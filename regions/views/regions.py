@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from regions import coverage
 from regions.filters import NO_CERCLE
 from regions.models import Office, Region, RegionalPlan
+from reviews.cached_figures import cached
 
 # A region's projects are reached through `region.projects`, the reverse side
 # of the projects app's Project.region: this app never imports the one above.
@@ -114,12 +115,11 @@ def _money_by_mechanism(region: Region) -> list[dict]:
 
 
 def _plan_in_force(region: Region) -> RegionalPlan | None:
-    """The validated plan covering today, or else the latest validated one,
-    with the totals of its coverage."""
+    """The validated plan covering today, or else the latest validated one."""
     today = timezone.localdate()
     covers_today = When(period_start__lte=today, period_end__gte=today, then=True)
     return (
-        coverage.with_plan_totals(region.plans.filter(status=RegionalPlan.Status.VALIDATED))
+        region.plans.filter(status=RegionalPlan.Status.VALIDATED)
         .annotate(in_force=Case(covers_today, default=False, output_field=BooleanField()))
         .order_by("-in_force", "-period_start")
         .first()
@@ -152,9 +152,14 @@ def region_detail(request, code):
         "region": region,
         "plan": plan,
         "coverage": coverage.plan_coverage(plan) if plan else None,
-        "cercle_groups": _projects_by_cercle(region),
-        "project_totals": region.projects.aggregate(count=Count("pk"), budget_usd=USD_BUDGET),
-        "money": _money_by_mechanism(region),
+        # Sums over the region's projects, kept in the figures cache.
+        "cercle_groups": cached("region-cercles", lambda: _projects_by_cercle(region), region.pk),
+        "project_totals": cached(
+            "region-totals",
+            lambda: region.projects.aggregate(count=Count("pk"), budget_usd=USD_BUDGET),
+            region.pk,
+        ),
+        "money": cached("region-money", lambda: _money_by_mechanism(region), region.pk),
         "bodies": _bodies_with_next_meeting(region),
     }
     return render(request, "regions/region_detail.html", context)

@@ -293,8 +293,8 @@ def test_funding_page_query_count_does_not_grow(
 ):
     client = client_for(viewer)
     _more_money(extra)
-    # The mechanisms with their five figures (one query), their windows.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 2):
+    # The mechanisms, their windows, their five figures (one query).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 3):
         assert client.get("/funding/").status_code == 200
 
 
@@ -304,12 +304,12 @@ def test_mechanism_page_query_count_does_not_grow(
 ):
     client = client_for(viewer)
     _more_money(extra)
-    # The mechanism with its figures, its windows, its tranche steps; its
-    # donors; its regions and their years (six grouped queries each: pledges,
+    # The mechanism, its windows, its tranche steps, its figures; its donors;
+    # its regions and their years (six grouped queries each: pledges,
     # increases, deposits, approvals, tranches, expenditure), the regions
     # themselves; its ten latest contributions; its projects counted, then
     # their page.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 20):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 21):
         response = client.get("/funding/tf/")
     assert len(response.context["projects"]) == min(2 + extra, 25)
 

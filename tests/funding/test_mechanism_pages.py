@@ -59,13 +59,13 @@ def test_funding_pages_query_count_does_not_grow(
             mechanism=mechanism, sequence=1, percent=Decimal("100"), milestone="signature"
         )
     # the navigation's review queue: the role (groups), the items returned to
-    # the user; then the mechanisms with their figures (one query), windows
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 2):
+    # the user; then the mechanisms, their windows, their figures (one query)
+    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 3):
         assert client.get("/funding/").status_code == 200
-    # the mechanism with its figures, windows, tranche steps; its donors; its
+    # the mechanism, its windows, tranche steps, figures; its donors; its
     # regions and its years (six grouped queries each: pledges, increases of
     # pledges, deposits, approvals, tranches, expenditure; no region has money,
     # so the regions themselves are not read), its latest contributions, its
     # projects counted (there are none, so no page of them is read)
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 3 + 15):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 3 + 16):
         assert client.get("/funding/qip/").status_code == 200

@@ -158,11 +158,11 @@ def test_plan_page_query_count_does_not_grow_with_projects(
 ):
     client = client_for(gao_officer)
     plan = _region_with_projects(n)
-    # The page: the plan with its region, its priorities (projects counted, USD
-    # budgets and money summed), their projects, their total cost, its updates, its
-    # documents, the plan's and its priorities' history records, whether the
-    # user may edit the plan's region.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9):
+    # The page: the plan with its region, its priorities' figures (projects
+    # counted, USD budgets and money summed), the priorities, their projects,
+    # their total cost, its updates, its documents, the plan's and its
+    # priorities' history records, whether the user may edit the plan's region.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10):
         response = client.get(f"/plans/{plan.pk}/")
     assert len(response.context["priorities"]) == 2 * n
 
@@ -174,12 +174,12 @@ def test_region_page_query_count_does_not_grow_with_projects(
     client = client_for(viewer)
     _region_with_projects(n)
     # The page: the region, its offices (with heads), its cercles; the plan in
-    # force (with its coverage totals) and its priorities (projects counted,
-    # money summed); the cercles with their projects counted (none has any
+    # force, its priorities' figures (projects counted, money summed) and its
+    # priorities; the cercles with their projects counted (none has any
     # here, so no first projects are read), the count and the first of the
     # projects without a cercle, the region's totals; the money by mechanism
     # (approved, transferred, spent: one grouped query each); the coordination
     # bodies (none here, so no meetings are read).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 13):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 14):
         response = client.get("/regions/ML-7/")
     assert response.context["project_totals"]["count"] == 2 * n

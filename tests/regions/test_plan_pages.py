@@ -352,12 +352,12 @@ def _plan_with_rows(n: int) -> RegionalPlan:
 def test_plan_page_query_count_does_not_grow(client_for, gao_officer, django_assert_num_queries, n):
     client = client_for(gao_officer)
     plan = _plan_with_rows(n)
-    # The page: the plan with its region, its priorities (projects counted,
-    # USD budgets summed), their projects, their total cost, its updates, its
-    # documents with their uploaders, the plan's history records and its
-    # priorities' history records (each with their users), whether the user
-    # may edit the plan's region.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9):
+    # The page: the plan with its region, its priorities' figures (projects
+    # counted, USD budgets and money summed), the priorities, their projects,
+    # their total cost, its updates, its documents with their uploaders, the
+    # plan's history records and its priorities' history records (each with
+    # their users), whether the user may edit the plan's region.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10):
         response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) >= 2 * n

@@ -265,11 +265,11 @@ def test_report_costs_the_same_number_of_queries_whatever_the_rows(
 ):
     client = client_for(viewer)
     _more_rows(plan, n)
-    # The plan with its region and coverage totals; its priorities with their
-    # projects counted and money summed; their projects with mechanism and
-    # money; the latest approved update (with its reviewer); its progress
-    # with the priorities.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 5):
+    # The plan with its region; its priorities' figures (projects counted and
+    # money summed, the plan's totals added up from them); the priorities;
+    # their projects with mechanism and money; the latest approved update
+    # (with its reviewer); its progress with the priorities.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 6):
         response = client.get(f"/plans/{plan.pk}/report/")
     assert len(response.context["coverage"].priorities) == 2 + 2 * n
     assert len(response.context["update"].progress.all()) == 2 + 2 * n

@@ -361,13 +361,14 @@ def test_region_page_costs_the_same_number_of_queries_whatever_the_rows(
 ):
     client = client_for(viewer)
     _more_rows(n)
-    # The region, its offices (with heads), its cercles; the plan in force with
-    # its coverage totals, its priorities with their projects counted and money
-    # summed; the cercles with their projects counted, their first projects,
-    # the count and first of the projects without a cercle; the region's
-    # project totals; the money by mechanism (approved, transferred, spent: one
-    # grouped query each); the coordination bodies, their next meetings.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 15):
+    # The region, its offices (with heads), its cercles; the plan in force, its
+    # priorities' figures (projects counted and money summed), its
+    # priorities; the cercles with their projects counted, their first
+    # projects, the count and first of the projects without a cercle; the
+    # region's project totals; the money by mechanism (approved, transferred,
+    # spent: one grouped query each); the coordination bodies, their next
+    # meetings.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16):
         response = client.get("/regions/ML-7/")
     assert len(response.context["coverage"].priorities) == 2 * n
     assert CoordinationBody.objects.filter(region__code="ML-7").count() == n
