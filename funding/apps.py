@@ -15,9 +15,10 @@ class FundingConfig(AppConfig):
             FundingApproval,
             Mechanism,
             Tranche,
+            Window,
         )
         from reviews import cached_figures
 
         cached_figures.watch(
-            Mechanism, Contribution, Deposit, FundingApproval, Tranche, Expenditure
+            Mechanism, Window, Contribution, Deposit, FundingApproval, Tranche, Expenditure
         )

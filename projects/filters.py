@@ -8,16 +8,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, F, OuterRef, Q
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
-from django_filters.fields import ModelChoiceField
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from coordination.models import Organisation
 from funding.models import Mechanism, Window
 from projects.models import MAX_BUDGET, GenderMarker, Project, status_rank
 from regions.filters import NO_CERCLE, SEARCH_MAX_LENGTH, YearFilter, sorting
 from regions.models import Cercle, Pillar, PlanPriority, Region
+from reviews import cached_figures
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -45,31 +48,64 @@ def listed_projects():
 
 class QuickSelect(forms.Select):
     """A select that writes its options in Python instead of rendering a
-    template for each: the same markup, for the lists that grow to hundreds
-    of options (the implementing partners), where the templates would take
-    most of the page's time."""
+    template for each: the same markup, for the filter form's lists, where the
+    templates took most of the list page's time (hundreds of implementing
+    partners). Choices are flat (no groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], flatatt(option["attrs"]), option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
+        # The widget's attributes without its options' contexts.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        chosen = set(self.format_value(value))
+        # Every value and label escaped, as format_html would, at a tenth of its cost.
+        options = "".join(
+            f'<option value="{escape(choice)}"{" selected" if str(choice) in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for choice, label in self.choices
         )
         return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(widget["attrs"]),
+            mark_safe(options),  # nosec B308 B703: escaped above
+        )
+
+
+class CachedChoiceIterator(ModelChoiceIterator):
+    """The options of a model choice, read from the figures cache
+    (`reviews.cached_figures`) as (primary key, label) in the current
+    language, instead of a query and a model instance for each at every
+    page. What is submitted is still checked against the database."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from self._options()
+
+    def __len__(self):
+        extra = (self.field.empty_label is not None) + (self.field.null_label is not None)
+        return len(self._options()) + extra
+
+    def _options(self) -> list[tuple[int, str]]:
+        field = self.field
+        return cached_figures.cached(
+            "choices",
+            lambda: [(obj.pk, field.label_from_instance(obj)) for obj in self.queryset],
+            field.cache_name,
+            get_language(),
         )
 
 
 class LabelledChoiceField(ModelChoiceField):
     """A model choice whose options are labelled by the given function (and
-    which may offer a choice of "none", django-filter's `null_label`)."""
+    which may offer a choice of "none", django-filter's `null_label`), kept
+    in the figures cache under `cache_name` (see `CachedChoiceIterator`)."""
 
-    def __init__(self, *args, label_from_instance, **kwargs):
+    iterator = CachedChoiceIterator
+
+    def __init__(self, *args, label_from_instance=str, cache_name, **kwargs):
+        self.cache_name = cache_name
         super().__init__(*args, **kwargs)
         self.label_from_instance = label_from_instance
 
@@ -77,10 +113,18 @@ class LabelledChoiceField(ModelChoiceField):
 class LabelledChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = LabelledChoiceField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
+
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sorts by the chosen columns, then by code, so that rows with equal
     values keep one order from page to page."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -95,8 +139,12 @@ class ProjectFilter(django_filters.FilterSet):
         max_length=SEARCH_MAX_LENGTH,
         widget=forms.SearchInput(attrs={"placeholder": _("Code, title or summary")}),
     )
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.all(), empty_label=_("All regions")
+    # The lists of choices are kept in the figures cache (LabelledChoiceFilter).
+    region = LabelledChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        empty_label=_("All regions"),
+        cache_name="regions",
     )
     # Cercles and priorities repeat their names from one region to the next
     # (a cercle of Gao in Gao, AXE-1 in every plan): the region tells them apart.
@@ -108,23 +156,32 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("All cercles"),
         null_label=_("No cercle recorded"),
         null_value=NO_CERCLE,
+        cache_name="cercles",
     )
-    mechanism = django_filters.ModelChoiceFilter(
-        label=_("Mechanism"), queryset=Mechanism.objects.all(), empty_label=_("All mechanisms")
+    mechanism = LabelledChoiceFilter(
+        label=_("Mechanism"),
+        queryset=Mechanism.objects.all(),
+        empty_label=_("All mechanisms"),
+        cache_name="mechanisms",
     )
-    window = django_filters.ModelChoiceFilter(
+    window = LabelledChoiceFilter(
         label=_("Window"),
         queryset=Window.objects.select_related("mechanism"),
         empty_label=_("All windows"),
+        cache_name="windows",
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Project.Status.choices, empty_label=_("Any status")
+        label=_("Status"),
+        choices=Project.Status.choices,
+        empty_label=_("Any status"),
+        widget=QuickSelect,
     )
     pillar = django_filters.ChoiceFilter(
         label=_("Pillar"),
         field_name="priority__pillar",
         choices=Pillar.choices,
         empty_label=_("Any pillar"),
+        widget=QuickSelect,
     )
     priority = LabelledChoiceFilter(
         label=_("Plan priority"),
@@ -133,8 +190,9 @@ class ProjectFilter(django_filters.FilterSet):
         ),
         label_from_instance=lambda priority: f"{priority.plan.region.name} · {priority}",
         empty_label=_("All priorities"),
+        cache_name="priorities",
     )
-    implementing_partner = django_filters.ModelChoiceFilter(
+    implementing_partner = LabelledChoiceFilter(
         label=_("Implementing partner"),
         # Only the organisations that implement some project: the others
         # would only lengthen the list.
@@ -142,17 +200,22 @@ class ProjectFilter(django_filters.FilterSet):
             Exists(Project.objects.filter(implementing_partner=OuterRef("pk")))
         ),
         empty_label=_("All partners"),
-        widget=QuickSelect,
+        cache_name="partners",
     )
+    # People are not watched by the figures cache: their names are read here.
     focal_point = django_filters.ModelChoiceFilter(
         label=_("Focal point"),
         queryset=get_user_model().objects.filter(
             Exists(Project.objects.filter(focal_point=OuterRef("pk")))
         ),
         empty_label=_("Anyone"),
+        widget=QuickSelect,
     )
     gender_marker = django_filters.ChoiceFilter(
-        label=_("Gender marker"), choices=GenderMarker.choices, empty_label=_("Any marker")
+        label=_("Gender marker"),
+        choices=GenderMarker.choices,
+        empty_label=_("Any marker"),
+        widget=QuickSelect,
     )
     year = YearFilter(
         label=_("Year"),

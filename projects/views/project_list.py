@@ -21,6 +21,7 @@ from projects.filters import (
     page_size,
 )
 from projects.models import Currency, Project
+from reviews import cached_figures
 
 USD = Q(budget_currency=Currency.USD)
 
@@ -66,8 +67,9 @@ def _totals(projects, *, unfiltered: bool) -> tuple[dict, bool]:
     whether the number is an estimate.
 
     For the whole list of a large table on PostgreSQL, the number is the
-    planner's estimate and the sums read only the budgets' index; a filtered
-    list, or a small table, is counted exactly."""
+    planner's estimate and the sums read only the budgets' index, once until
+    a project changes; a filtered list, or a small table, is counted
+    exactly."""
     sums = {
         "budget_usd": Sum("budget_amount", filter=USD),
         # Counted on the currency, not the key: the budgets' index serves it alone.
@@ -75,7 +77,9 @@ def _totals(projects, *, unfiltered: bool) -> tuple[dict, bool]:
     }
     estimate = estimated_count(Project) if unfiltered else None
     if estimate is not None and estimate > ESTIMATE_ABOVE:
-        return {"count": _about(estimate), **projects.aggregate(**sums)}, True
+        # The sums over every project are kept in the figures cache.
+        every = cached_figures.cached("project-list-sums", lambda: projects.aggregate(**sums))
+        return {"count": _about(estimate), **every}, True
     return projects.aggregate(count=Count("*"), **sums), False
 
 

@@ -159,10 +159,11 @@ def test_plan_page_query_count_does_not_grow_with_projects(
     client = client_for(gao_officer)
     plan = _region_with_projects(n)
     # The page: the plan with its region, its priorities' figures (projects
-    # counted, USD budgets and money summed), the priorities, their projects,
+    # counted, USD budgets and money summed), the priorities, their first
+    # projects (the priorities again, then a window over their projects),
     # their total cost, its updates, its documents, the plan's and its
     # priorities' history records, whether the user may edit the plan's region.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11):
         response = client.get(f"/plans/{plan.pk}/")
     assert len(response.context["priorities"]) == 2 * n
 

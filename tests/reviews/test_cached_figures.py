@@ -15,6 +15,7 @@ from reviews import cached_figures
 from tests.factories import (
     ExpenditureFactory,
     FundingApprovalFactory,
+    OrganisationFactory,
     PlanFactory,
     PriorityFactory,
     ProjectFactory,
@@ -162,3 +163,16 @@ def test_the_region_page_follows_a_project_placed_in_a_cercle(shared_cache, clie
     project.cercles.clear()
     groups = client.get("/regions/ML-7/").context["cercle_groups"]
     assert [(group["cercle"], group["count"]) for group in groups] == [(None, 1)]
+
+
+def test_the_projects_list_filters_follow_a_new_partner(shared_cache, client_for, viewer):
+    client = client_for(viewer)
+    client.get("/projects/")  # the lists of choices are now cached
+    partner = OrganisationFactory(name="Association <Tassaght>", acronym="")
+
+    ProjectFactory(implementing_partner=partner)
+
+    option = f'<option value="{partner.pk}">Association &lt;Tassaght&gt;</option>'
+    assert option in client.get("/projects/").text
+    chosen = client.get("/projects/", {"implementing_partner": partner.pk}).text
+    assert f'<option value="{partner.pk}" selected>Association &lt;Tassaght&gt;</option>' in chosen
