@@ -270,8 +270,8 @@ def with_figures(rows) -> list:
 def mechanism_figures() -> dict[int, Figures]:
     """Every mechanism's figures by primary key (a mechanism without money
     is missing): six grouped queries, as `by_region` makes, or none while
-    cached. One query of correlated subqueries (`mechanisms()`) took three
-    times as long at 100,000 projects."""
+    cached. One query of correlated subqueries (`mechanisms()`) took 1.4 to
+    2.3 times as long at 100,000 projects."""
 
     def compute():
         return _grouped(

@@ -1,6 +1,7 @@
 """Figures summed over many rows (the dashboard's portfolio, the mechanisms'
-ledgers, the coverage of a plan), kept in a shared cache until the data they
-are made of changes.
+ledgers, the coverage of a plan, the region page's groups and totals, the
+projects list's choices of filters), kept in a shared cache until the data
+they are made of change.
 
 One version for all of them. Any save or deletion of a watched model, or change
 of its many-to-many relations (each app names its own models in its
@@ -56,9 +57,7 @@ def changed() -> None:
 
 
 def _on_change(sender, **kwargs) -> None:
-    # A fixture being loaded is written again by nobody: no need to wait.
-    if not kwargs.get("raw"):
-        changed()
+    changed()
 
 
 def _on_relation_change(sender, action, **kwargs) -> None:
@@ -85,7 +84,7 @@ def cached(name: str, compute: Callable[[], Any], *parts) -> Any:
     """`compute()`, or what it returned last time for `name` and `parts`
     (strings or numbers identifying the figure) if nothing watched has changed
     since. The value must pickle: model instances, numbers, lazy translations,
-    not querysets (pickling one reads all its rows)."""
+    not querysets (pickling one reads all its rows); None is never kept."""
     version = _version()
     key = ":".join(["figures", version, name, *(str(part) for part in parts)])
     cache = _cache()

@@ -33,7 +33,7 @@ def _has_money(figures: ledgers.Figures) -> bool:
 @login_required
 @require_safe
 def mechanism_list(request):
-    # Three queries: the mechanisms, their windows, their figures (cached).
+    # The mechanisms, their windows; their figures (six grouped queries, cached).
     mechanisms = ledgers.attach_figures(Mechanism.objects.prefetch_related("windows"))
     total = ledgers.grand_total(mechanism.figures for mechanism in mechanisms)
     context = {
