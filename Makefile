@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-APPS := accounts reviews regions coordination funding projects minusma_sr
+APPS := core accounts reviews regions coordination funding projects portfolio tooling minusma_sr
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -92,6 +92,7 @@ test: $(VENV)/.test-installed
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive $(APPS) --exclude '*/migrations/*'
 
 format: $(VENV)/.test-installed

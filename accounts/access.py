@@ -5,9 +5,6 @@ decides access on its own. Rights in the portal come from the user's role and
 office; administrators' rights in Django admin come from staff status.
 """
 
-from django.apps import apps
-from django.db.models import QuerySet
-
 from accounts.roles import EDITOR_ROLES, Role
 
 
@@ -19,25 +16,6 @@ def role_of(user) -> Role | None:
 
 def is_headquarters_officer(user) -> bool:
     return role_of(user) == Role.HQ_OFFICER
-
-
-def editable_regions(user) -> QuerySet:
-    """The regions whose records `user` may create and edit.
-
-    Headquarters officers: every region. Heads of office and regional
-    officers: the regions their office covers. Everyone else: none.
-    """
-    Region = apps.get_model("regions", "Region")
-    role = role_of(user)
-    if role == Role.HQ_OFFICER:
-        return Region.objects.all()
-    if role in EDITOR_ROLES and user.office_id is not None:
-        return Region.objects.filter(offices=user.office_id)
-    return Region.objects.none()
-
-
-def can_edit_region(user, region) -> bool:
-    return editable_regions(user).filter(pk=region.pk).exists()
 
 
 def can_review(user) -> bool:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts import access
 from coordination.models import CoordinationBody, Decision, Meeting, Membership, Organisation
+from regions import access as region_access
 
 
 def can_manage_organisations(user) -> bool:
@@ -19,7 +20,7 @@ def can_manage_organisations(user) -> bool:
 
 def manageable_bodies(user) -> QuerySet:
     """The bodies whose members, meetings and decisions `user` manages."""
-    regional = Q(region__in=access.editable_regions(user))
+    regional = Q(region__in=region_access.editable_regions(user))
     if access.is_headquarters_officer(user):
         return CoordinationBody.objects.filter(regional | Q(region__isnull=True))
     return CoordinationBody.objects.filter(regional)
@@ -28,11 +29,11 @@ def manageable_bodies(user) -> QuerySet:
 def can_manage_body(user, body: CoordinationBody) -> bool:
     if body.region_id is None:
         return access.is_headquarters_officer(user)
-    return access.editable_regions(user).filter(pk=body.region_id).exists()
+    return region_access.editable_regions(user).filter(pk=body.region_id).exists()
 
 
 def can_create_bodies(user) -> bool:
-    return access.editable_regions(user).exists()
+    return region_access.editable_regions(user).exists()
 
 
 def _require(allowed: bool) -> None:

@@ -9,6 +9,6 @@ class CoordinationConfig(AppConfig):
     def ready(self):
         # The figures summed from these rows are cached until they change.
         from coordination.models import Organisation
-        from reviews import cached_figures
+        from core import cached_figures
 
         cached_figures.watch(Organisation)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from coordination.models import CoordinationBody, Decision, Meeting, Organisation
-from regions.filters import SEARCH_MAX_LENGTH, sorting
+from core.lists import SEARCH_MAX_LENGTH, sorting
 from regions.models import Region
 
 ORGANISATION_SORTS = [

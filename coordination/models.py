@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from reviews.models import Attachment
+from core.models import Attachment
 
 
 class Organisation(models.Model):

@@ -62,6 +62,8 @@ class MoneyAdmin(SimpleHistoryAdmin):
     depends on it."""
 
     date_hierarchy = "recorded_at"
+    # Set by the services with the amount; shown, as nothing here is edited.
+    readonly_fields = ["amount_usd", "units_per_usd"]
     actions = None  # no bulk deletion: each deletion is checked on its own
 
     def has_add_permission(self, request):
@@ -84,7 +86,15 @@ class MoneyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Contribution)
 class ContributionAdmin(MoneyAdmin):
-    list_display = ["donor", "mechanism", "pledged_on", "amount", "currency", "amount_usd"]
+    list_display = [
+        "donor",
+        "mechanism",
+        "pledged_on",
+        "amount",
+        "currency",
+        "amount_usd",
+        "units_per_usd",
+    ]
     list_filter = ["mechanism", "currency", "earmark_region"]
     list_select_related = ["donor", "mechanism"]
     search_fields = ["donor__name", "donor__acronym", "reference"]
@@ -92,7 +102,15 @@ class ContributionAdmin(MoneyAdmin):
 
 @admin.register(Deposit)
 class DepositAdmin(MoneyAdmin):
-    list_display = ["contribution", "received_on", "amount", "currency", "is_increase"]
+    list_display = [
+        "contribution",
+        "received_on",
+        "amount",
+        "currency",
+        "amount_usd",
+        "units_per_usd",
+        "is_increase",
+    ]
     list_filter = ["currency", "is_increase"]
     list_select_related = ["contribution__donor", "contribution__mechanism"]
     search_fields = ["reference", "contribution__donor__name"]
@@ -100,7 +118,15 @@ class DepositAdmin(MoneyAdmin):
 
 @admin.register(FundingApproval)
 class FundingApprovalAdmin(MoneyAdmin):
-    list_display = ["decision_reference", "project", "approved_on", "amount", "currency"]
+    list_display = [
+        "decision_reference",
+        "project",
+        "approved_on",
+        "amount",
+        "currency",
+        "amount_usd",
+        "units_per_usd",
+    ]
     list_filter = ["mechanism", "currency"]
     list_select_related = ["project"]
     search_fields = ["decision_reference", "project__code"]
@@ -108,7 +134,15 @@ class FundingApprovalAdmin(MoneyAdmin):
 
 @admin.register(Tranche)
 class TrancheAdmin(MoneyAdmin):
-    list_display = ["reference", "project", "paid_on", "amount", "currency"]
+    list_display = [
+        "reference",
+        "project",
+        "paid_on",
+        "amount",
+        "currency",
+        "amount_usd",
+        "units_per_usd",
+    ]
     list_filter = ["currency"]
     list_select_related = ["project"]
     search_fields = ["reference", "project__code"]
@@ -116,7 +150,16 @@ class TrancheAdmin(MoneyAdmin):
 
 @admin.register(Expenditure)
 class ExpenditureAdmin(MoneyAdmin):
-    list_display = ["project", "spent_on", "category", "amount", "currency", "beyond_transfers"]
+    list_display = [
+        "project",
+        "spent_on",
+        "category",
+        "amount",
+        "currency",
+        "amount_usd",
+        "units_per_usd",
+        "beyond_transfers",
+    ]
     list_filter = ["category", "beyond_transfers", "currency"]
     list_select_related = ["project"]
     search_fields = ["project__code", "description"]

@@ -8,6 +8,7 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         # The figures summed from these rows are cached until they change.
+        from core import cached_figures
         from funding.models import (
             Contribution,
             Deposit,
@@ -17,7 +18,6 @@ class FundingConfig(AppConfig):
             Tranche,
             Window,
         )
-        from reviews import cached_figures
 
         cached_figures.watch(
             Mechanism, Window, Contribution, Deposit, FundingApproval, Tranche, Expenditure

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from coordination.models import Organisation
-from funding.ledgers import total
+from core.lists import YearFilter, sorting
+from funding.figures import total
 from funding.models import (
     RATED_CURRENCIES,
     Contribution,
@@ -18,7 +19,6 @@ from funding.models import (
     FundingApproval,
     Mechanism,
 )
-from regions.filters import YearFilter, sorting
 from regions.models import Region
 
 NOT_EARMARKED = "none"

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import OnceMixin, VersionMixin
 from funding import services
 from funding.models import (
     RATED_CURRENCIES,
@@ -19,7 +20,6 @@ from funding.models import (
 )
 from funding.money import format_money
 from regions.models import Region
-from reviews.forms import OnceMixin, VersionMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -1,6 +1,6 @@
 """Importing contributions and exchange rates from a spreadsheet, all or nothing.
 
-A file is read (`reviews.spreadsheets.read_table`), every row is checked
+A file is read (`core.spreadsheets.read_table`), every row is checked
 before anything is written, and the problems are reported together, each
 with its row as numbered in the spreadsheet, its column and a message in the
 reader's language. Only a file without a problem is written, in one
@@ -29,11 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coordination.models import Organisation
+from core import spreadsheets
 from funding import rates, services
 from funding.access import require_money_rights
 from funding.models import RATED_CURRENCIES, Contribution, Currency, ExchangeRate, Mechanism
 from regions.models import Pillar, Region
-from reviews import spreadsheets
 
 # --- Columns --------------------------------------------------------------------------
 

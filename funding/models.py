@@ -5,10 +5,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from regions.models import BilingualNameMixin, Pillar
+from core.models import BilingualNameMixin
+from funding.money import rounded
+from regions.models import Pillar
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -225,19 +229,36 @@ class ExchangeRate(models.Model):
 # --- Money --------------------------------------------------------------------------
 
 MONEY_DIGITS = {"max_digits": 16, "decimal_places": 2}
+RATE_DIGITS = {"max_digits": 18, "decimal_places": 6}
+
+
+def format_rate(units_per_usd: Decimal) -> str:
+    """A rate as people read it: at most four decimals, in the locale's
+    format (641,33 in French, 641.33 in English)."""
+    return number_format(rounded(units_per_usd, 4).normalize(), force_grouping=True)
 
 
 class Money(models.Model):
     """An amount in its ISO 4217 currency, with its US dollar equivalent fixed
-    at the UN operational rate of the month of its date (by `funding.services`,
-    from `funding.rates`): a later change of rate never changes a recorded
-    equivalent."""
+    at the UN operational rate of the month of its date, and that rate (by
+    `funding.services`, from `funding.rates`): a later change of rate never
+    changes a recorded equivalent."""
 
     amount = models.DecimalField(
         _("amount"), **MONEY_DIGITS, validators=[MinValueValidator(Decimal("0.01"))]
     )
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     amount_usd = models.DecimalField(_("amount (USD)"), **MONEY_DIGITS, editable=False)
+    # Kept with the row, so that its equivalent can be read and checked later
+    # whatever happens to the month's rate. The default is the dollar's own:
+    # rows made without the services (test factories) are in dollars.
+    units_per_usd = models.DecimalField(
+        _("rate used (units per US dollar)"),
+        **RATE_DIGITS,
+        default=Decimal("1"),
+        editable=False,
+        help_text=_("The UN rate of the month of its date; 1 for US dollars."),
+    )
     recorded_by = models.ForeignKey(
         "accounts.User",
         verbose_name=_("recorded by"),
@@ -263,11 +284,28 @@ class Money(models.Model):
                 condition=models.Q(currency__in=Currency.values),
                 name="%(app_label)s_%(class)s_currency_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(units_per_usd__gt=0)
+                & (~models.Q(currency=Currency.USD) | models.Q(units_per_usd=1)),
+                name="%(app_label)s_%(class)s_rate_valid",
+            ),
         ]
 
     @property
     def date(self) -> datetime.date:
         return getattr(self, self.DATE_FIELD)
+
+    @property
+    def rate_used(self) -> str:
+        """The rate its US dollar equivalent was fixed at, as people read it:
+        "641,33 XOF per USD (UN rate of March 2026)"; empty for dollars."""
+        if self.currency == Currency.USD:
+            return ""
+        return gettext("%(rate)s %(currency)s per USD (UN rate of %(month)s)") % {
+            "rate": format_rate(self.units_per_usd),
+            "currency": self.currency,
+            "month": date_format(self.date, "YEAR_MONTH_FORMAT"),
+        }
 
 
 class Contribution(Money):

@@ -12,6 +12,12 @@ def rounded(amount, places: int) -> Decimal:
     return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def cents(amount) -> Decimal | None:
+    """A sum as the database returns it, to the cent (some databases return
+    sums of subqueries with more or fewer decimals)."""
+    return None if amount is None else rounded(amount, 2)
+
+
 def format_money(amount: Decimal | None, currency: str) -> str:
     if amount is None:
         return ""
@@ -25,10 +31,3 @@ def format_whole(amount: Decimal | None) -> str:
     if amount is None:
         return ""
     return number_format(rounded(amount, 0), 0, force_grouping=True)
-
-
-def delivery_rate(spent: Decimal | None, transferred: Decimal | None) -> Decimal | None:
-    """Spent over transferred, as a percentage; none when nothing was transferred."""
-    if not transferred:
-        return None
-    return (spent or Decimal("0")) * 100 / transferred

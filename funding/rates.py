@@ -24,10 +24,11 @@ class MissingRate(ValidationError):
         )
 
 
-def to_usd(amount: Decimal, currency: str, *, on: datetime.date) -> Decimal:
-    """`amount` of `currency` in US dollars at the rate of the month of `on`, to the cent."""
+def units_per_usd(currency: str, *, on: datetime.date) -> Decimal:
+    """The UN rate of `currency` for the month of `on`: units of it per US
+    dollar (1 for the dollar itself)."""
     if currency == "USD":
-        return amount
+        return Decimal("1")
     month = on.replace(day=1)
     rate = (
         ExchangeRate.objects.filter(currency=currency, month=month)
@@ -36,4 +37,16 @@ def to_usd(amount: Decimal, currency: str, *, on: datetime.date) -> Decimal:
     )
     if rate is None:
         raise MissingRate(currency, month)
+    return rate
+
+
+def convert(amount: Decimal, rate: Decimal) -> Decimal:
+    """`amount` in US dollars at `rate` (units per dollar), to the cent."""
     return (amount / rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def to_usd(amount: Decimal, currency: str, *, on: datetime.date) -> Decimal:
+    """`amount` of `currency` in US dollars at the rate of the month of `on`, to the cent."""
+    if currency == "USD":
+        return amount
+    return convert(amount, units_per_usd(currency, on=on))

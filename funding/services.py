@@ -5,7 +5,8 @@ Each function runs in one transaction, locks the rows that hold the balance it
 checks (the project, then the contribution: always in that order, so that two
 writers never wait for each other), re-reads the totals under the lock, and
 refuses with a ValidationError naming the field and the figures. The USD
-equivalent of every amount is fixed here, at the rate of its date.
+equivalent of every amount is fixed here, at the rate of its date, and the
+rate is kept with it.
 
 Projects are passed in by the projects app, which calls these functions; this
 app never imports it.
@@ -17,12 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import OuterRef, Sum
+from django.db.models import Max, Min, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import access
-from funding import ledgers, rates, rules
+from core.versioning import create_once, save_versioned
+from funding import rates, rules
+from funding.figures import left_to_transfer, total
 from funding.models import (
     Contribution,
     Currency,
@@ -34,7 +37,6 @@ from funding.models import (
     TrancheStep,
 )
 from funding.money import format_money
-from regions.services import create_once, save_versioned
 
 ZERO = Decimal("0")
 
@@ -49,11 +51,14 @@ def _not_in_future(field: str, day: datetime.date) -> None:
         raise ValidationError({field: _("This date is in the future.")})
 
 
-def _usd(amount: Decimal, currency: str, *, on: datetime.date, field: str) -> Decimal:
+def _in_usd(amount: Decimal, currency: str, *, on: datetime.date, field: str) -> dict:
+    """The US dollar fields of a money row: `amount` at the UN rate of the
+    month of `on`, and that rate. A missing rate is refused on `field`."""
     try:
-        return rates.to_usd(amount, currency, on=on)
+        rate = rates.units_per_usd(currency, on=on)
     except rates.MissingRate as missing:
         raise ValidationError({field: missing.messages}) from missing
+    return {"amount_usd": rates.convert(amount, rate), "units_per_usd": rate}
 
 
 def _total(queryset, field: str = "amount") -> Decimal:
@@ -88,7 +93,7 @@ def record_contribution(
     """A donor's pledge; returns (contribution, created). A form posted twice
     records it once."""
     _require_money_rights(by)
-    fields["amount_usd"] = _usd(
+    fields |= _in_usd(
         fields["amount"], fields["currency"], on=fields["pledged_on"], field="pledged_on"
     )
     with transaction.atomic():
@@ -121,7 +126,7 @@ def edit_contribution(contribution: Contribution, *, by, version: int, **fields)
             raise ValidationError(
                 {"mechanism": _("Projects were already approved on this contribution.")}
             )
-        fields["amount_usd"] = _usd(
+        fields |= _in_usd(
             fields["amount"], fields["currency"], on=fields["pledged_on"], field="pledged_on"
         )
         return save_versioned(contribution, by=by, version=version, **fields)
@@ -180,7 +185,7 @@ def record_deposit(
             contribution=locked,
             amount=amount,
             currency=currency,
-            amount_usd=_usd(amount, currency, on=received_on, field="received_on"),
+            **_in_usd(amount, currency, on=received_on, field="received_on"),
             received_on=received_on,
             reference=reference,
             is_increase=is_increase,
@@ -239,18 +244,28 @@ def _in_project_currency(project, currency: str) -> None:
         )
 
 
-def project_totals(project) -> dict[str, Decimal]:
+def project_totals(project) -> dict:
     """Approved, transferred and spent, in the project's currency and in
-    US dollars (three queries)."""
-    totals = {}
+    US dollars, and whether the approvals and tranches were all converted at
+    one rate (`one_rate`: their equivalents then differ only by rounding;
+    three queries)."""
+    totals, rates_used = {}, set()
     for name, queryset in (
         ("approved", project.funding_approvals.all()),
         ("transferred", project.tranches.all()),
         ("spent", project.expenditures.all()),
     ):
-        sums = queryset.aggregate(amount=Sum("amount"), usd=Sum("amount_usd"))
+        sums = queryset.aggregate(
+            amount=Sum("amount"),
+            usd=Sum("amount_usd"),
+            lowest=Min("units_per_usd"),
+            highest=Max("units_per_usd"),
+        )
         totals[name] = sums["amount"] or ZERO
         totals[f"{name}_usd"] = sums["usd"] or ZERO
+        if name != "spent":
+            rates_used |= {sums["lowest"], sums["highest"]} - {None}
+    totals["one_rate"] = len(rates_used) <= 1
     return totals
 
 
@@ -264,8 +279,8 @@ def eligible_contributions(project) -> models.QuerySet:
         .filter(models.Q(earmark_pillar="") | models.Q(earmark_pillar=pillar or ""))
         .select_related("donor", "earmark_region")
         .annotate(
-            available_usd=ledgers.total(Deposit.objects.filter(contribution=OuterRef("pk")))
-            - ledgers.total(FundingApproval.objects.filter(contribution=OuterRef("pk")))
+            available_usd=total(Deposit.objects.filter(contribution=OuterRef("pk")))
+            - total(FundingApproval.objects.filter(contribution=OuterRef("pk")))
         )
         .order_by("pledged_on", "pk")
     )
@@ -299,7 +314,7 @@ def approve_funding(
             return FundingApproval.objects.get(creation_token=token), False
         _in_project_currency(project, currency)
         mechanism = project.mechanism
-        amount_usd = _usd(amount, currency, on=approved_on, field="approved_on")
+        in_usd = _in_usd(amount, currency, on=approved_on, field="approved_on")
         total = _total(project.funding_approvals.all()) + amount
         problems = rules.check_project(
             mechanism=mechanism,
@@ -324,7 +339,7 @@ def approve_funding(
             )
         if contribution is not None:
             contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-            _check_contribution(contribution, project, amount_usd)
+            _check_contribution(contribution, project, in_usd["amount_usd"])
         approval = _create(
             FundingApproval,
             project=project,
@@ -332,7 +347,7 @@ def approve_funding(
             contribution=contribution,
             amount=amount,
             currency=currency,
-            amount_usd=amount_usd,
+            **in_usd,
             approved_on=approved_on,
             approving_body=mechanism.approving_body,
             decision_reference=decision_reference,
@@ -379,7 +394,7 @@ def proposed_tranche(project, totals: dict[str, Decimal] | None = None):
     what remains, so that rounding never leaves a cent behind.
     """
     totals = totals or project_totals(project)
-    remaining = totals["approved"] - totals["transferred"]
+    remaining = left_to_transfer(totals["approved"], totals["transferred"])
     if remaining <= 0:
         return None
     steps = list(TrancheStep.objects.filter(mechanism=project.mechanism_id))
@@ -441,7 +456,7 @@ def record_tranche(
             step=step,
             amount=amount,
             currency=currency,
-            amount_usd=_usd(amount, currency, on=paid_on, field="paid_on"),
+            **_in_usd(amount, currency, on=paid_on, field="paid_on"),
             paid_on=paid_on,
             reference=reference,
             recorded_by=by,
@@ -498,7 +513,7 @@ def record_expenditure(
             project=project,
             amount=amount,
             currency=currency,
-            amount_usd=_usd(amount, currency, on=spent_on, field="spent_on"),
+            **_in_usd(amount, currency, on=spent_on, field="spent_on"),
             spent_on=spent_on,
             category=category,
             description=description,

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from funding.views import contributions, imports, mechanisms, rates, reports
+from funding.views import contributions, imports, rates
 
+# The mechanisms' ledgers and the donors' reports are the read layer's
+# (`portfolio.urls`), in this namespace (`minusma_sr/urls.py`).
 app_name = "funding"
 urlpatterns = [
-    path("", mechanisms.mechanism_list, name="list"),
     # Contributions and deposits
     path("contributions/", contributions.contribution_list, name="contribution_list"),
     path(
@@ -31,13 +32,6 @@ urlpatterns = [
         contributions.deposit_create,
         name="deposit_create",
     ),
-    path(
-        "contributions/<int:pk>/report/",
-        reports.contribution_report,
-        name="contribution_report",
-    ),
-    # A donor's report across its contributions (pk of the organisation)
-    path("donors/<int:pk>/report/", reports.donor_report, name="donor_report"),
     # Exchange rates
     path("rates/", rates.rate_list, name="rate_list"),
     path("rates/export.csv", rates.rate_export_csv, name="rate_export_csv"),
@@ -46,9 +40,4 @@ urlpatterns = [
     path("rates/<int:pk>/edit/", rates.rate_edit, name="rate_edit"),
     path("rates/import/", imports.rate_import, name="rate_import"),
     path("rates/import/template.xlsx", imports.rate_template, name="rate_import_template"),
-    # One mechanism's ledger
-    path("<slug:code>/", mechanisms.mechanism_detail, name="detail"),
-    path("<slug:code>/projects.csv", mechanisms.project_ledger_csv, name="project_ledger_csv"),
-    path("<slug:code>/projects.xlsx", mechanisms.project_ledger_xlsx, name="project_ledger_xlsx"),
-    path("<slug:code>/report/", reports.mechanism_report, name="mechanism_report"),
 ]

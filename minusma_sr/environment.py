@@ -120,7 +120,9 @@ def read_bool(env: environ.Env, name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
-def read_int(env: environ.Env, name: str, default: int, *, minimum: int = 0) -> int:
+def read_int(
+    env: environ.Env, name: str, default: int, *, minimum: int = 0, maximum: int | None = None
+) -> int:
     raw = env.str(name, default="")
     if raw == "":
         return default
@@ -130,6 +132,8 @@ def read_int(env: environ.Env, name: str, default: int, *, minimum: int = 0) -> 
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}")
     return value
 
 

@@ -50,12 +50,15 @@ PORTAL_VERSION = "0.1.0"
 # in this list (see docs/architecture.md).
 
 PORTAL_APPS = [
+    "core",
     "accounts",
     "reviews",
     "regions",
     "coordination",
     "funding",
     "projects",
+    "portfolio",
+    "tooling",
     "minusma_sr",
 ]
 
@@ -139,7 +142,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
         },
-        # Sums over many rows, kept until their data change (reviews/cached_figures.py).
+        # Sums over many rows, kept until their data change (core/cached_figures.py).
         "figures": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
@@ -251,6 +254,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- Figures --------------------------------------------------------------------------
+# A plan priority whose coverage (approved ÷ estimated cost, in percent) is
+# under this threshold is a gap (docs/figures.md).
+COVERAGE_GAP_THRESHOLD = environment.read_int(
+    env, "COVERAGE_GAP_THRESHOLD", default=50, minimum=1, maximum=100
+)
 
 # --- Internationalisation -------------------------------------------------------
 

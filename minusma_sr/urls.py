@@ -4,22 +4,29 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+import funding.urls
+import portfolio.urls
+import regions.urls
 from accounts.views import set_language
-from minusma_sr import bench, views
+from minusma_sr import views
+from tooling import bench
 
 admin.site.site_header = admin.site.site_title = _("Stabilization & Recovery portal")
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    *portfolio.urls.top_patterns,
     path("healthz", views.healthz, name="healthz"),
-    path("audit/", views.audit_log, name="audit"),
+    path("", include("portfolio.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("", include("regions.urls")),
+    path("", include((regions.urls.urlpatterns + portfolio.urls.region_patterns, "regions"))),
     path("reviews/", include("reviews.urls")),
     path("projects/", include("projects.urls")),
     path("coordination/", include("coordination.urls")),
-    path("funding/", include("funding.urls")),
+    path(
+        "funding/",
+        include((funding.urls.urlpatterns + portfolio.urls.funding_patterns, "funding")),
+    ),
     path("admin/", admin.site.urls),
 ]
 

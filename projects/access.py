@@ -15,6 +15,7 @@ from accounts import access
 from accounts.roles import Role
 from funding import access as funding_access
 from projects.models import Indicator, IndicatorReport, Location, ProgressReport, Project
+from regions import access as region_access
 
 
 def can_see_exact_coordinates(user) -> bool:
@@ -24,7 +25,7 @@ def can_see_exact_coordinates(user) -> bool:
 
 def can_edit_project(user, project: Project) -> bool:
     """Staff of the project's region, while the project is not closed or cancelled."""
-    return not project.is_finished and access.can_edit_region(user, project.region)
+    return not project.is_finished and region_access.can_edit_region(user, project.region)
 
 
 def can_edit_money(user, project: Project) -> bool:
@@ -92,7 +93,7 @@ def get_progress_report(pk: int) -> ProgressReport:
 def get_progress_report_for_edit(user, pk: int) -> ProgressReport:
     report = get_progress_report(pk)
     # A closed or cancelled project is locked, its reports with it.
-    if report.project.is_finished or not access.can_edit_region(user, report.project.region):
+    if report.project.is_finished or not region_access.can_edit_region(user, report.project.region):
         raise PermissionDenied
     return report
 
@@ -109,6 +110,6 @@ def get_indicator_report(pk: int) -> IndicatorReport:
 def get_indicator_report_for_edit(user, pk: int) -> IndicatorReport:
     report = get_indicator_report(pk)
     project = report.indicator.project
-    if project.is_finished or not access.can_edit_region(user, project.region):
+    if project.is_finished or not region_access.can_edit_region(user, project.region):
         raise PermissionDenied
     return report

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects import services
 from projects.models import (
     Indicator,
     IndicatorReport,
@@ -51,6 +52,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.version += 1  # so that an open portal form sees the correction
+        services.refresh_budget_usd(obj)
         super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request):

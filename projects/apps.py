@@ -8,7 +8,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # The figures summed from these rows are cached until they change.
+        from core import cached_figures
         from projects.models import Project
-        from reviews import cached_figures
 
         cached_figures.watch(Project)

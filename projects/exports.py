@@ -1,6 +1,6 @@
 """The project list as CSV and XLSX: the same filtered rows as the page, all
 of them, with headers in the reader's language (written by
-`reviews.spreadsheets`, which also neutralizes formulas).
+`core.spreadsheets`, which also neutralizes formulas).
 
 Whoever downloads, the coordinates of sensitive locations are never written:
 a file leaves the portal and cannot be taken back."""
@@ -10,9 +10,9 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import spreadsheets
 from projects.models import Project
 from regions.models import Pillar
-from reviews import spreadsheets
 
 # Rows read from the database at a time; each batch costs one query per
 # prefetched relation (locations, cercles).

@@ -16,11 +16,12 @@ from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from coordination.models import Organisation
+from core import cached_figures
+from core.lists import SEARCH_MAX_LENGTH, YearFilter, sorting
 from funding.models import Mechanism, Window
 from projects.models import MAX_BUDGET, GenderMarker, Project, status_rank
-from regions.filters import NO_CERCLE, SEARCH_MAX_LENGTH, YearFilter, sorting
+from regions.filters import NO_CERCLE
 from regions.models import Cercle, Pillar, PlanPriority, Region
-from reviews import cached_figures
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -72,7 +73,7 @@ class QuickSelect(forms.Select):
 
 class CachedChoiceIterator(ModelChoiceIterator):
     """The options of a model choice, read from the figures cache
-    (`reviews.cached_figures`) as (primary key, label) in the current
+    (`core.cached_figures`) as (primary key, label) in the current
     language, instead of a query and a model instance for each at every
     page. What is submitted is still checked against the database."""
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from regions.models import Versioned
-from reviews.models import Attachment, Reviewable
+from core.models import Attachment, Versioned
+from reviews.models import Reviewable, ReviewStatus
 
 MAX_BENEFICIARIES = 10_000_000
 MAX_BUDGET = Decimal("1000000000")  # a billion in any currency is a typing mistake here
@@ -61,6 +61,58 @@ def status_rank() -> models.Case:
 class ProjectQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("region", "mechanism", "window", "implementing_partner")
+
+    def budget_totals(self, *, count: bool = True) -> dict:
+        """`budget_usd`, the sum of the budgets in US dollars (every currency
+        through its equivalent); `not_converted`, the budgets without an
+        equivalent yet (their month's rate is missing); and, unless `count` is
+        false (a list that shows an estimate), `count`, the projects. One
+        query, which the budgets' index serves alone."""
+        # Named apart from the field: an aggregate may not shadow a column.
+        aggregates = {
+            "budgets": models.Sum("budget_usd"),
+            "unconverted": models.Count("pk", filter=models.Q(budget_usd__isnull=True)),
+        }
+        if count:
+            aggregates["projects"] = models.Count("*")
+        sums = self.aggregate(**aggregates)
+        totals = {"budget_usd": sums["budgets"], "not_converted": sums["unconverted"]}
+        if count:
+            totals["count"] = sums["projects"]
+        return totals
+
+    def beneficiaries_targeted(self) -> dict:
+        """The women, men, girls and boys the projects plan to reach, cancelled
+        projects left out. One query."""
+        return _people(
+            self.exclude(status=Project.Status.CANCELLED).aggregate(
+                **{sex: models.Sum(sex) for sex in SEXES}
+            )
+        )
+
+    def beneficiaries_reached(self) -> dict:
+        """The women, men, girls and boys reached: each project's latest
+        approved progress report (its figures are cumulative), projects
+        without one counting none. One query."""
+        latest = ProgressReport.objects.filter(
+            project=models.OuterRef("pk"), review_status=ReviewStatus.APPROVED
+        ).order_by("-period_end", "-pk")
+        reached = self.annotate(
+            **{
+                f"reached_{sex}": models.Subquery(latest.values(f"{sex}_reached")[:1])
+                for sex in SEXES
+            }
+        )
+        return _people(reached.aggregate(**{sex: models.Sum(f"reached_{sex}") for sex in SEXES}))
+
+
+SEXES = ("women", "men", "girls", "boys")
+
+
+def _people(sums: dict) -> dict:
+    """Sums by sex with their total; none reads 0."""
+    people = {sex: sums.get(sex) or 0 for sex in SEXES}
+    return {**people, "total": sum(people.values())}
 
 
 class Project(FSMModelMixin, Versioned):
@@ -131,6 +183,21 @@ class Project(FSMModelMixin, Versioned):
     )
     budget_currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
+    )
+    # Set by `projects.services.budget_in_usd` whenever the budget, its currency
+    # or the planned start change: every total counts every budget through it.
+    budget_usd = models.DecimalField(
+        _("budget (USD)"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "At the UN operational rate of the month of the planned start (of the month "
+            "the budget was recorded while the start is ahead); empty while that rate is "
+            "missing."
+        ),
     )
     planned_start = models.DateField(_("planned start"))
     planned_end = models.DateField(_("planned end"))
@@ -205,7 +272,7 @@ class Project(FSMModelMixin, Versioned):
             # sorted by end date.
             models.Index(fields=["status", "planned_end"], name="project_status_end"),
             # The list's budget totals read from the index alone.
-            models.Index(fields=["budget_currency", "budget_amount"], name="project_budget_totals"),
+            models.Index(fields=["budget_usd"], name="project_budget_usd"),
         ]
 
     def __str__(self) -> str:
@@ -372,6 +439,13 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def latest_report_status_label(self) -> str:
+        """The name of `latest_report_status`, which `projects.services.project_results`
+        annotates: the status of the indicator's latest report."""
+        status = getattr(self, "latest_report_status", None)
+        return ReviewStatus(status).label if status else ""
+
 
 class IndicatorReport(Reviewable):
     indicator = models.ForeignKey(
@@ -436,6 +510,20 @@ class ProgressReport(Reviewable):
         _("site accessible"),
         default=True,
         help_text=_("Untick when insecurity kept the team from reaching the site."),
+    )
+    # People reached since the project began (cumulative): once the report is
+    # approved, the project's latest approved report gives its "reached" figure.
+    women_reached = models.PositiveIntegerField(
+        _("women reached"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+    )
+    men_reached = models.PositiveIntegerField(
+        _("men reached"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+    )
+    girls_reached = models.PositiveIntegerField(
+        _("girls reached"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+    )
+    boys_reached = models.PositiveIntegerField(
+        _("boys reached"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
     )
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 

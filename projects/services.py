@@ -3,17 +3,22 @@ optimistic locking, status moves with their timeline, and the mechanism's
 rules checked whenever the budget, dates or status make them matter."""
 
 import copy
+import datetime
 import uuid
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from accounts import access
-from funding import rules
+from core.files import attach_file
+from core.versioning import create_once, save_versioned
+from funding import rates, rules
 from projects.models import (
     MALI_LATITUDE,
     MALI_LONGITUDE,
@@ -27,7 +32,7 @@ from projects.models import (
     ProjectCodeSequence,
     StatusChange,
 )
-from regions.services import attach_file, create_once, save_versioned
+from regions import access as region_access
 from reviews.models import Reviewable, ReviewStatus
 
 RULE_FIELDS = {
@@ -69,6 +74,44 @@ def rule_problems(values: dict) -> list[str]:
     )
 
 
+def budget_in_usd(
+    amount: Decimal | None, currency: str | None, planned_start: datetime.date | None
+) -> Decimal | None:
+    """A budget's US dollar equivalent: at the UN operational rate of the month
+    of the planned start, or of this month while the start is ahead (no rate
+    exists yet for a month to come); None while that rate is missing."""
+    if amount is None or not currency or planned_start is None:
+        return None
+    try:
+        return rates.to_usd(amount, currency, on=min(planned_start, timezone.localdate()))
+    except rates.MissingRate:
+        return None
+
+
+def _with_budget_usd(values: dict, fields: dict) -> dict:
+    """`fields` with the budget's US dollar equivalent, where they change the
+    budget, its currency or the planned start (`values`: the project's values
+    with those changes)."""
+    if {"budget_amount", "budget_currency", "planned_start"} & fields.keys():
+        fields = {
+            **fields,
+            "budget_usd": budget_in_usd(
+                values.get("budget_amount"),
+                values.get("budget_currency"),
+                values.get("planned_start"),
+            ),
+        }
+    return fields
+
+
+def refresh_budget_usd(project: Project) -> None:
+    """Recompute the project's budget in US dollars from its saved values (an
+    administrator's correction in Django admin); does not save."""
+    project.budget_usd = budget_in_usd(
+        project.budget_amount, project.budget_currency, project.planned_start
+    )
+
+
 def consistency_problems(values: dict, cercles=()) -> dict[str, str]:
     """Field → message for what does not fit together: a priority of another
     region's plan, a cercle outside the region, a window of another mechanism,
@@ -102,7 +145,7 @@ def create_project(
     *, by, token: uuid.UUID | None = None, cercles=(), **fields
 ) -> tuple[Project, bool]:
     """A project in the pipeline, with its generated code; returns (project, created)."""
-    if not access.can_edit_region(by, fields["region"]):
+    if not region_access.can_edit_region(by, fields["region"]):
         raise ValidationError({"region": _("You cannot create projects in this region.")})
     _check(fields, cercles)
     if token and (existing := Project.objects.filter(creation_token=token).first()):
@@ -116,7 +159,12 @@ def create_project(
         # A simultaneous double post loses the race here and gets the first
         # project back; the number it took stays unused, never given again.
         project, created = create_once(
-            Project, by=by, token=token, code=code, created_by=by, **fields
+            Project,
+            by=by,
+            token=token,
+            code=code,
+            created_by=by,
+            **_with_budget_usd(fields, fields),
         )
         if created:
             project.cercles.set(cercles)
@@ -136,7 +184,7 @@ def edit_project(project: Project, *, by, version: int, cercles=None, **fields) 
     _check(values, cercles if cercles is not None else project.cercles.all())
     _check_money_still_fits(project, fields)
     with transaction.atomic():
-        saved = save_versioned(project, by=by, version=version, **fields)
+        saved = save_versioned(project, by=by, version=version, **_with_budget_usd(values, fields))
         if cercles is not None:
             saved.cercles.set(cercles)
     return saved
@@ -182,7 +230,7 @@ def may_move(user, project: Project, step: str) -> bool:
     _method, whose = MOVES[step]
     if whose == "reviewer":
         return access.can_review(user)
-    return access.can_edit_region(user, project.region)
+    return region_access.can_edit_region(user, project.region)
 
 
 def available_moves(user, project: Project) -> list[str]:

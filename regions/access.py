@@ -2,24 +2,44 @@
 
 Every signed-in user reads every plan. Editing is for headquarters officers
 (any region) and the staff of the office that covers the plan's region
-(`accounts.access.editable_regions`); validating and archiving plans and
+(`editable_regions`); validating and archiving plans and
 reviewing updates is for headquarters. Read-only users get 403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts import access
-from regions.models import PlanPriority, PlanUpdate, RegionalPlan
+from accounts.roles import EDITOR_ROLES, Role
+from regions.models import PlanPriority, PlanUpdate, Region, RegionalPlan
+
+
+def editable_regions(user) -> QuerySet:
+    """The regions whose records `user` may create and edit.
+
+    Headquarters officers: every region. Heads of office and regional
+    officers: the regions their office covers. Everyone else: none.
+    """
+    role = access.role_of(user)
+    if role == Role.HQ_OFFICER:
+        return Region.objects.all()
+    if role in EDITOR_ROLES and user.office_id is not None:
+        return Region.objects.filter(offices=user.office_id)
+    return Region.objects.none()
+
+
+def can_edit_region(user, region) -> bool:
+    return editable_regions(user).filter(pk=region.pk).exists()
 
 
 def _require_region(user, region_id: int) -> None:
-    if not access.editable_regions(user).filter(pk=region_id).exists():
+    if not editable_regions(user).filter(pk=region_id).exists():
         raise PermissionDenied
 
 
 def can_edit_plan(user, plan: RegionalPlan) -> bool:
-    return access.editable_regions(user).filter(pk=plan.region_id).exists()
+    return editable_regions(user).filter(pk=plan.region_id).exists()
 
 
 def get_plan(pk: int) -> RegionalPlan:

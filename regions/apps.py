@@ -8,7 +8,7 @@ class RegionsConfig(AppConfig):
 
     def ready(self):
         # The figures summed from these rows are cached until they change.
+        from core import cached_figures
         from regions.models import Cercle, PlanPriority, Region, RegionalPlan
-        from reviews import cached_figures
 
         cached_figures.watch(Region, Cercle, RegionalPlan, PlanPriority)

@@ -6,27 +6,26 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from reviews.models import Attachment, Reviewable
-
-
-class BilingualNameMixin:
-    """`name` in the active language, from `name_fr` and `name_en`."""
-
-    @property
-    def name(self) -> str:
-        if (get_language() or "fr").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_fr
+from core.models import Attachment, BilingualNameMixin, Versioned
+from reviews.models import Reviewable
 
 
 class RegionQuerySet(models.QuerySet):
     def in_scope(self):
         return self.filter(in_scope=True)
+
+    def with_offices(self):
+        """With the offices covering each region (and their heads) and the
+        cercles: two prefetches, whatever the number of regions."""
+        return self.prefetch_related(
+            models.Prefetch("offices", queryset=Office.objects.select_related("head")),
+            "cercles",
+        )
 
 
 class Region(BilingualNameMixin, models.Model):
@@ -115,16 +114,6 @@ class Pillar(models.TextChoices):
     BASIC_SERVICES = "basic_services", _("Basic social services")
     STATE_AUTHORITY = "state_authority", _("Restoration of State authority")
     DIALOGUE = "dialogue", _("Inclusive dialogue")
-
-
-class Versioned(models.Model):
-    """Optimistic locking: a save must name the version it started from
-    (see `regions.services.save_versioned`)."""
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 class PlanQuerySet(models.QuerySet):

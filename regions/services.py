@@ -2,16 +2,17 @@
 inside one transaction and records who made the change."""
 
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
-from django.utils.formats import date_format
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from accounts import access
+from core.files import attach_file
+from core.history import HistoryEntry, history_of
+from core.versioning import create_once, save_versioned
+from regions import access as region_access
 from regions.models import (
     PlanPriority,
     PlanUpdate,
@@ -19,95 +20,8 @@ from regions.models import (
     PriorityProgress,
     RegionalPlan,
 )
-from reviews.files import validate_upload
 
-# --- Changes and history ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    at: datetime
-    user: object
-    subject: str
-    kind: str  # "+" created, "~" changed, "-" deleted (simple-history's types)
-    changes: list[Change]
-
-
-class EditConflict(Exception):
-    """Somebody saved the record after the form was opened; nothing was written."""
-
-    def __init__(self, changes: list[Change], *, by, at):
-        super().__init__("edit conflict")
-        self.changes, self.by, self.at = changes, by, at
-
-
-def _display(model, field_name: str, value) -> str:
-    field = model._meta.get_field(field_name)
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, date):
-        return date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
-
-
-def changes_between(model, old_record, new_record) -> list[Change]:
-    delta = new_record.diff_against(old_record, excluded_fields=["version"])
-    changes = []
-    for change in delta.changes:
-        field = model._meta.get_field(change.field)
-        old, new = change.old, change.new
-        if field.is_relation:
-            # The related rows themselves, not their ids (select them with the records).
-            old, new = getattr(old_record, field.name), getattr(new_record, field.name)
-        changes.append(
-            Change(
-                field=str(field.verbose_name),
-                old=_display(model, change.field, old),
-                new=_display(model, change.field, new),
-            )
-        )
-    return changes
-
-
-def _subject(model, record) -> str:
-    # Not `record.instance`: it reads the fields history leaves out from the
-    # live row, one query per record. The tracked fields are enough to name it.
-    return str(
-        model(**{field.attname: getattr(record, field.attname) for field in record.tracked_fields})
-    )
-
-
-def history_of(model, records) -> list[HistoryEntry]:
-    """Turn history records (of one or more objects, any order) into entries,
-    newest first, each with its field changes: one pass, no extra queries."""
-    records = sorted(records, key=lambda r: (r.history_date, r.history_id))
-    previous: dict = {}
-    entries = []
-    for record in records:
-        before = previous.get(record.id)
-        changes = changes_between(model, before, record) if before else []
-        if record.history_type != "~" or changes:
-            entries.append(
-                HistoryEntry(
-                    at=record.history_date,
-                    user=record.history_user,
-                    subject=_subject(model, record),
-                    kind=record.history_type,
-                    changes=changes,
-                )
-            )
-        previous[record.id] = record
-    entries.reverse()
-    return entries
+# --- History ----------------------------------------------------------------------
 
 
 def plan_history(plan: RegionalPlan) -> list[HistoryEntry]:
@@ -118,65 +32,13 @@ def plan_history(plan: RegionalPlan) -> list[HistoryEntry]:
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
-# --- Optimistic locking ---------------------------------------------------------
-
-
-def save_versioned(instance: models.Model, *, by, version: int, **fields) -> models.Model:
-    """Apply `fields` to `instance` if nobody saved it since `version`.
-
-    Raises EditConflict (showing what the other person changed) otherwise. A
-    form posted twice with the same values is not a conflict: it saved once.
-    """
-    with transaction.atomic():
-        model = type(instance)
-        current = model._default_manager.select_for_update().get(pk=instance.pk)
-        if current.version != version:
-            if all(getattr(current, name) == value for name, value in fields.items()):
-                return current
-            base = current.history.filter(version=version).order_by("-history_id").first()
-            latest = current.history.select_related("history_user").first()
-            changes = changes_between(model, base, latest) if base and latest else []
-            raise EditConflict(
-                changes,
-                by=latest.history_user if latest else None,
-                at=latest.history_date if latest else None,
-            )
-        for name, value in fields.items():
-            setattr(current, name, value)
-        current.version = version + 1
-        current._history_user = by
-        current.save()
-        return current
-
-
-def create_once(model, *, by, token: uuid.UUID | None, **fields) -> tuple[models.Model, bool]:
-    """Create a row unless the same form (its one-time token, stored in the
-    model's `creation_token`) already created it; returns (row, created). Also
-    safe when the two posts arrive at the same instant."""
-    if token:
-        existing = model._default_manager.filter(creation_token=token).first()
-        if existing:
-            return existing, False
-    instance = model(creation_token=token, **fields)
-    instance._history_user = by
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError:
-        existing = token and model._default_manager.filter(creation_token=token).first()
-        if existing:
-            return existing, False
-        raise
-    return instance, True
-
-
 # --- Plans and priorities ---------------------------------------------------------
 
 
 def create_plan(*, by, token: uuid.UUID | None = None, **fields) -> tuple[RegionalPlan, bool]:
     """A new draft plan; returns (plan, created)."""
     region = fields["region"]
-    if not access.can_edit_region(by, region):
+    if not region_access.can_edit_region(by, region):
         raise PermissionDenied
     return create_once(RegionalPlan, by=by, token=token, created_by=by, **fields)
 
@@ -326,20 +188,3 @@ def attach_to_update(update: PlanUpdate, *, by, upload, title: str = ""):
             % {"status": current.get_review_status_display()}
         )
     return attach_file(PlanUpdateAttachment, by=by, upload=upload, title=title, update=current)
-
-
-# --- Files --------------------------------------------------------------------------------
-
-
-def attach_file(model, *, by, upload, title: str = "", **link) -> models.Model:
-    """Store an uploaded file (already checked by the form) for the linked record."""
-    content_type = validate_upload(upload)
-    return model.objects.create(
-        file=upload,
-        original_name=upload.name[:255],
-        content_type=content_type,
-        size=upload.size,
-        title=title,
-        uploaded_by=by,
-        **link,
-    )

@@ -2,15 +2,14 @@ from django.urls import path
 
 from regions.views import plans, regions, updates
 
+# The region page and a plan's page and report are the read layer's
+# (`portfolio.urls`), in this namespace (`minusma_sr/urls.py`).
 app_name = "regions"
 urlpatterns = [
     path("regions/", regions.region_list, name="list"),
-    path("regions/<str:code>/", regions.region_detail, name="detail"),
     # Regional plans and their priorities
     path("plans/", plans.plan_list, name="plans"),
     path("plans/new/", plans.plan_create, name="plan_create"),
-    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
-    path("plans/<int:pk>/report/", plans.plan_report, name="plan_report"),
     path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/send-for-review/", plans.plan_send_for_review, name="plan_send"),
     path("plans/<int:pk>/back-to-draft/", plans.plan_back_to_draft, name="plan_back_to_draft"),

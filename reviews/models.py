@@ -9,8 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from reviews.files import upload_path
-
 
 class ReviewStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -146,28 +144,3 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.actor}"
-
-
-class Attachment(models.Model):
-    """Abstract base of an attached file. Concrete subclasses add the link to
-    their record; files are served only through views that check access."""
-
-    file = models.FileField(_("file"), upload_to=upload_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.title or self.original_name

@@ -24,6 +24,7 @@ from projects.models import (
     ProgressReport,
     Project,
 )
+from projects.services import budget_in_usd
 from regions.models import (
     Cercle,
     Office,
@@ -196,6 +197,12 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     budget_currency = "USD"
     planned_start = datetime.date(2024, 2, 1)
     planned_end = datetime.date(2024, 6, 30)
+    # As the portal's services convert it (empty while the month's rate is missing).
+    budget_usd = factory.LazyAttribute(
+        lambda project: budget_in_usd(
+            project.budget_amount, project.budget_currency, project.planned_start
+        )
+    )
     women = 120
     men = 100
     girls = 80
@@ -270,6 +277,14 @@ class MoneyFactory(factory.django.DjangoModelFactory):
     amount = Decimal("1000.00")
     currency = "USD"
     amount_usd = factory.SelfAttribute("amount")
+    # The rate the amount was converted at, as the services store it.
+    units_per_usd = factory.LazyAttribute(
+        lambda row: (
+            Decimal("1")
+            if row.currency == "USD" or not row.amount_usd
+            else (row.amount / row.amount_usd).quantize(Decimal("0.000001"))
+        )
+    )
     recorded_by = factory.SubFactory(UserFactory, role=Role.FUND_MANAGER)
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from coordination.models import CoordinationBody, Membership, Organisation
+from regions import access as region_access
 
 
 def _date_input():
@@ -25,7 +26,7 @@ class BodyForm(forms.ModelForm):
         # is an invalid choice and nothing is written. National bodies (no
         # region) are for headquarters only.
         region = self.fields["region"]
-        region.queryset = access.editable_regions(user)
+        region.queryset = region_access.editable_regions(user)
         if access.is_headquarters_officer(user):
             region.empty_label = _("National (no region)")
         else:

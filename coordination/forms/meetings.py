@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination import access, services
 from coordination.models import Decision, Meeting, Organisation
-from reviews.forms import OnceMixin
+from core.forms import OnceMixin
 
 # Blank decision rows offered when a meeting is recorded.
 DECISION_ROWS = 3

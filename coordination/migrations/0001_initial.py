@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django_countries.fields
-import reviews.files
+import core.files
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -336,7 +336,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=255, upload_to=reviews.files.upload_path, verbose_name="file"
+                        max_length=255, upload_to=core.files.upload_path, verbose_name="file"
                     ),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="file name")),

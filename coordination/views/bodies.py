@@ -17,14 +17,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 from coordination import access, services
 from coordination.forms.bodies import BodyForm, EndMembershipForm, MemberForm
 from coordination.models import CoordinationBody, Decision, Membership
+from core.views import posted
 
 MEETINGS_SHOWN = 10
 DECISIONS_SHOWN = 25
 DUPLICATE_BODY = gettext_lazy("A coordination body with this name already exists.")
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _members_by_role(body: CoordinationBody) -> list[tuple[str, list[Membership]]]:
@@ -85,7 +82,7 @@ def _save(request, form: BodyForm) -> CoordinationBody | None:
 def body_create(request):
     if not access.can_create_bodies(request.user):
         raise PermissionDenied
-    form = BodyForm(_posted(request), user=request.user)
+    form = BodyForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         body = _save(request, form)
         if body:
@@ -99,7 +96,7 @@ def body_create(request):
 def body_edit(request, pk):
     body = access.get_body_for_manage(request.user, pk)
     saved_name = body.name
-    form = BodyForm(_posted(request), instance=body, user=request.user)
+    form = BodyForm(posted(request), instance=body, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form)
         if saved:
@@ -113,7 +110,7 @@ def body_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_add(request, pk):
     body = access.get_body_for_manage(request.user, pk)
-    form = MemberForm(_posted(request), body=body)
+    form = MemberForm(posted(request), body=body)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_member(body, by=request.user, **form.cleaned_data)
@@ -134,7 +131,7 @@ def member_end(request, pk):
     if membership.end_date is not None:
         messages.info(request, _("This membership has already ended."))
         return redirect(body)
-    form = EndMembershipForm(_posted(request), membership=membership)
+    form = EndMembershipForm(posted(request), membership=membership)
     if request.method == "POST" and form.is_valid():
         try:
             services.end_membership(

@@ -19,7 +19,7 @@ from coordination import access, services
 from coordination.filters import DecisionFilter
 from coordination.forms.decisions import DecisionStatusForm
 from coordination.models import Decision
-from regions.filters import filtered_page
+from core.lists import filtered_page
 
 DECISIONS_PER_PAGE = 25
 

@@ -3,7 +3,7 @@ attendance, decisions and documents, recording a meeting with its decisions
 in one step, editing it, and adding a decision or a document later.
 
 Access comes from `coordination.access`, every write from
-`coordination.services` (and `regions.services.attach_file` for documents)."""
+`coordination.services` (and `core.files.attach_file` for documents)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,16 +23,12 @@ from coordination.forms.meetings import (
     MeetingForm,
 )
 from coordination.models import Meeting, MeetingDocument, Membership
-from regions.filters import filtered_page
-from regions.services import attach_file
-from reviews.files import serve
-from reviews.forms import AttachmentForm
+from core.files import attach_file, serve
+from core.forms import AttachmentForm
+from core.lists import filtered_page
+from core.views import posted
 
 MEETINGS_PER_PAGE = 25
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _warn_about_date(request, form: MeetingForm) -> None:
@@ -110,7 +106,7 @@ def _all_valid(form: MeetingCreateForm, decisions) -> bool:
 def meeting_create(request):
     if not access.manageable_bodies(request.user).exists():
         raise PermissionDenied
-    data = _posted(request)
+    data = posted(request)
     form = MeetingCreateForm(data, user=request.user, initial={"body": request.GET.get("body")})
     decisions = DecisionFormSet(data, prefix="decisions")
     if data and _all_valid(form, decisions):
@@ -143,7 +139,7 @@ def meeting_create(request):
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, pk):
     meeting = access.get_meeting_for_manage(request.user, pk)
-    form = MeetingForm(_posted(request), instance=meeting, user=request.user)
+    form = MeetingForm(posted(request), instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_meeting(
@@ -168,7 +164,7 @@ def meeting_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def decision_add(request, pk):
     meeting = access.get_meeting_for_manage(request.user, pk)
-    form = DecisionForm(_posted(request), starts_at=meeting.starts_at)
+    form = DecisionForm(posted(request), starts_at=meeting.starts_at)
     if request.method == "POST" and form.is_valid():
         services.add_decision(meeting, by=request.user, **form.cleaned_data)
         messages.success(request, _("The decision was added."))
@@ -180,7 +176,7 @@ def decision_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def document_upload(request, pk):
     meeting = access.get_meeting_for_manage(request.user, pk)
-    form = AttachmentForm(_posted(request), request.FILES or None)
+    form = AttachmentForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         attach_file(
             MeetingDocument,

@@ -15,16 +15,13 @@ from coordination import access
 from coordination.filters import OrganisationFilter
 from coordination.forms.organisations import OrganisationForm
 from coordination.models import Organisation
-from regions.filters import filtered_page
+from core.lists import filtered_page
+from core.views import posted
 
 ORGANISATIONS_PER_PAGE = 25
 MEETINGS_SHOWN = 20
 DECISIONS_SHOWN = 20
 RELATED_SHOWN = 20
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _related(organisation: Organisation, name: str, *joined: str):
@@ -99,7 +96,7 @@ def _save(request, form: OrganisationForm) -> Organisation | None:
 def organisation_create(request):
     if not access.can_manage_organisations(request.user):
         raise PermissionDenied
-    form = OrganisationForm(_posted(request))
+    form = OrganisationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         organisation = _save(request, form)
         if organisation:
@@ -115,7 +112,7 @@ def organisation_edit(request, pk):
     # The name as saved, for the page's title: validation writes the posted
     # values onto the instance.
     saved_name = organisation.label
-    form = OrganisationForm(_posted(request), instance=organisation)
+    form = OrganisationForm(posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form)
         if saved:

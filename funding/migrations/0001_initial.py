@@ -6,7 +6,7 @@ import django.core.validators
 import django.db.models.deletion
 from django.db import migrations, models
 
-import regions.models
+import core.models
 
 
 class Migration(migrations.Migration):
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "financing mechanisms",
                 "ordering": ["code"],
             },
-            bases=(regions.models.BilingualNameMixin, models.Model),
+            bases=(core.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name="TrancheStep",
@@ -213,6 +213,6 @@ class Migration(migrations.Migration):
                     models.UniqueConstraint(fields=("mechanism", "code"), name="window_unique_code")
                 ],
             },
-            bases=(regions.models.BilingualNameMixin, models.Model),
+            bases=(core.models.BilingualNameMixin, models.Model),
         ),
     ]

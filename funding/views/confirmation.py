@@ -1,9 +1,11 @@
 """Money is recorded in two steps: the form, then a page that shows what will
 be recorded and asks to confirm it. The figures are checked by the service
 already at the first step (and rolled back), so that a refusal shows on the
-form, before anyone confirms anything."""
+form, before anyone confirms anything; the confirmation shows the US dollar
+equivalent and the rate the service fixed in that trial."""
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,16 +14,36 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.forms import show_errors
+from funding.models import Currency, Money
 from funding.money import format_money
-from reviews.forms import show_errors
 
 
 class _DryRun(Exception):
-    """Raised to roll back the trial save of the first step."""
+    """Raised to roll back the trial save of the first step, with what it saved."""
+
+    def __init__(self, saved):
+        super().__init__()
+        self.saved = saved
 
 
-def summary(form: forms.Form) -> list[tuple[str, str]]:
-    """What the form will record, field by field, as a person reads it."""
+def _amount(value: Decimal, currency: str, row: Money | None) -> str:
+    """An amount and, from the row the trial made, its US dollar equivalent
+    at the rate used: "24 000 000,00 XOF — 37 422,23 USD at 641,33 XOF per
+    USD (UN rate of March 2026)"."""
+    shown = format_money(value, currency)
+    if row is None or row.currency == Currency.USD:
+        return shown
+    usd = _("%(usd)s at %(rate)s") % {
+        "usd": format_money(row.amount_usd, Currency.USD),
+        "rate": row.rate_used,
+    }
+    return f"{shown} — {usd}"
+
+
+def summary(form: forms.Form, row: Money | None = None) -> list[tuple[str, str]]:
+    """What the form will record, field by field, as a person reads it; the
+    amount with the equivalent of `row`, the money row of the trial."""
     rows = []
     currency = form.cleaned_data.get("currency", "")
     for name, field in form.fields.items():
@@ -31,7 +53,7 @@ def summary(form: forms.Form) -> list[tuple[str, str]]:
         if value in (None, ""):
             continue
         if isinstance(field, forms.DecimalField) and currency and name == "amount":
-            shown = format_money(value, currency)
+            shown = _amount(value, currency, row)
         elif isinstance(field, forms.BooleanField):
             shown = _("Yes") if value else _("No")
         elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
@@ -57,8 +79,9 @@ def confirm_then_save(
     """Show `form`; once it is valid and the service accepts it, show the
     confirmation page; once confirmed, `save` for real and return `done`.
 
-    `save(cleaned_data)` calls the service and returns what it recorded; a
-    ValidationError it raises is shown on the form.
+    `save(cleaned_data)` calls the service and returns what it recorded (a
+    row, or the service's (row, created)); a ValidationError it raises is
+    shown on the form.
     """
     context = {**context, "form": form}
     if request.method != "POST" or not form.is_valid() or "change" in request.POST:
@@ -67,13 +90,14 @@ def confirm_then_save(
         if request.POST.get("confirmed") == "yes":
             return done(save(form.cleaned_data))
         with transaction.atomic():
-            save(form.cleaned_data)
-            raise _DryRun
-    except _DryRun:
+            raise _DryRun(save(form.cleaned_data))
+    except _DryRun as trial:
+        saved = trial.saved[0] if isinstance(trial.saved, tuple) else trial.saved
+        row = saved if isinstance(saved, Money) else None  # not, e.g., an exchange rate
         return render(
             request,
             "funding/confirm.html",
-            {**context, "question": question, "summary": summary(form)},
+            {**context, "question": question, "summary": summary(form, row)},
         )
     except ValidationError as error:
         show_errors(form, error)

@@ -14,20 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.security_log import logs_export
+from core.history import HistoryEntry, changes_between
+from core.versioning import EditConflict
+from core.views import posted
 from funding import access, exports, services
+from funding.figures import ZERO, available
 from funding.filters import ContributionFilter, listed_contributions
 from funding.forms import ContributionCreateForm, ContributionEditForm, DepositForm
-from funding.models import Contribution
+from funding.models import Contribution, FundingApproval
 from funding.views.confirmation import confirm_then_save
-from regions.services import EditConflict, HistoryEntry, changes_between
 
 CONTRIBUTIONS_PER_PAGE = 25
 # The model fields the contribution forms edit (not their token or version).
 CONTRIBUTION_FIELDS = ContributionCreateForm._meta.fields
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _filtered(request):
@@ -39,22 +38,40 @@ def _filtered(request):
     return filterset, rows
 
 
-def _totals(rows) -> dict:
-    # One query, over every filtered row (not only the page shown).
-    return rows.aggregate(
+def _totals(filterset, rows) -> dict:
+    """The totals of every filtered row (not only the page shown): one query.
+    Without a filter other than the mechanism, also the approvals charged to
+    no contribution (mechanisms such as QIPs approve without charging one)
+    and what remains available to approve, the same figure as the
+    mechanisms' ledger (one more query)."""
+    totals = rows.aggregate(
         count=Count("pk"),
         pledged=Sum("pledged_usd"),
         received=Sum("received_usd"),
         approved=Sum("approved_usd"),
         available=Sum("available_usd"),
     )
+    totals["not_charged"] = totals["available_to_approve"] = None
+    data = filterset.form.cleaned_data if filterset.is_valid() else None
+    if data is not None and not any(
+        data.get(name) for name in filterset.filters if name not in ("mechanism", "ordering")
+    ):
+        approvals = FundingApproval.objects.filter(contribution__isnull=True)
+        if data.get("mechanism"):
+            approvals = approvals.filter(mechanism__code=data["mechanism"])
+        not_charged = approvals.aggregate(total=Sum("amount_usd"))["total"] or ZERO
+        totals["not_charged"] = not_charged
+        totals["available_to_approve"] = available(
+            totals["received"] or ZERO, (totals["approved"] or ZERO) + not_charged
+        )
+    return totals
 
 
 @login_required
 @require_safe
 def contribution_list(request):
     filterset, rows = _filtered(request)
-    totals = _totals(rows)
+    totals = _totals(filterset, rows)
     paginator = Paginator(rows, CONTRIBUTIONS_PER_PAGE)
     paginator.count = totals["count"]  # counted with the totals already
     query = request.GET.copy()
@@ -87,7 +104,7 @@ def _history(contribution: Contribution) -> list[HistoryEntry]:
     """Changes to the pledge, newest first, "field: old → new" (one query: the
     related rows each change names are joined).
 
-    Not `regions.services.history_of`: it names each record with the model's
+    Not `core.history.history_of`: it names each record with the model's
     `__str__`, and a contribution's reads its donor and mechanism, two
     queries per record. On this page the subject goes without saying."""
     records = contribution.history.select_related(
@@ -135,7 +152,7 @@ def contribution_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def contribution_create(request):
     access.require_money_rights(request.user)
-    form = ContributionCreateForm(_posted(request))
+    form = ContributionCreateForm(posted(request))
 
     def save(data):
         fields = {name: data[name] for name in CONTRIBUTION_FIELDS}
@@ -179,7 +196,7 @@ def contribution_edit(request, pk):
     # posted values onto the instance.
     saved_name = str(contribution)
     form = ContributionEditForm(
-        _posted(request), instance=contribution, initial={"version": contribution.version}
+        posted(request), instance=contribution, initial={"version": contribution.version}
     )
     template = "funding/contribution_form.html"
     context = {
@@ -225,7 +242,7 @@ def contribution_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def deposit_create(request, pk):
     contribution = access.get_contribution_for_money(request.user, pk)
-    form = DepositForm(_posted(request), initial={"currency": contribution.currency})
+    form = DepositForm(posted(request), initial={"currency": contribution.currency})
 
     def save(data):
         return services.record_deposit(

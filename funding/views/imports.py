@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core import spreadsheets
 from funding import imports
 from funding.access import require_money_rights
 from funding.forms import ImportForm
-from reviews import spreadsheets
 
 TEMPLATE = "funding/import_form.html"
 

@@ -13,18 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.security_log import logs_export
+from core.lists import filtered_page
+from core.views import posted
 from funding import access, exports, services
 from funding.filters import RateFilter, listed_rates
 from funding.forms import RateEditForm, RateForm
 from funding.models import ExchangeRate
 from funding.views.confirmation import confirm_then_save
-from regions.filters import filtered_page
 
 RATES_PER_PAGE = 50
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _filtered(request):
@@ -97,7 +94,7 @@ def _done(request, message: str):
 @require_http_methods(["GET", "POST"])
 def rate_create(request):
     access.require_money_rights(request.user)
-    form = RateForm(_posted(request))
+    form = RateForm(posted(request))
     existing = None
     if request.method == "POST" and form.is_valid():
         # A month's rate is recorded once; changing it is a correction, on
@@ -133,7 +130,7 @@ def rate_create(request):
 @require_http_methods(["GET", "POST"])
 def rate_edit(request, pk):
     rate = access.get_rate_for_edit(request.user, pk)
-    form = RateEditForm(_posted(request), rate=rate)
+    form = RateEditForm(posted(request), rate=rate)
     return confirm_then_save(
         request,
         form,

@@ -12,13 +12,13 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access
 from coordination.models import Organisation
+from core.forms import OnceMixin, VersionMixin
 from funding.models import Window
 from projects import services
 from projects.models import Project
+from regions import access as region_access
 from regions.models import Cercle, PlanPriority, RegionalPlan
-from reviews.forms import OnceMixin, VersionMixin
 
 # The plans whose priorities projects may map to.
 OPEN_PLAN_STATUSES = (RegionalPlan.Status.VALIDATED, RegionalPlan.Status.DRAFT)
@@ -108,7 +108,7 @@ class ProjectForm(BudgetFieldsMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         instance = self.instance
-        regions = access.editable_regions(user)
+        regions = region_access.editable_regions(user)
         # Any other id (a forged region, priority, partner...) is an invalid
         # choice: the form refuses it and nothing is written.
         self.fields["region"].queryset = regions

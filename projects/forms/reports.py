@@ -6,10 +6,10 @@ form; the rules that must hold whatever the entry point are in
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.files import validate_upload
+from core.forms import OnceMixin
 from projects import services
 from projects.models import Indicator, IndicatorReport, Location, ProgressReport, Project
-from reviews.files import validate_upload
-from reviews.forms import OnceMixin
 
 
 def _date_input():
@@ -125,7 +125,20 @@ class IndicatorReportCreateForm(OnceMixin, IndicatorReportForm):
 class ProgressReportForm(_ModelValuesMixin, forms.ModelForm):
     class Meta:
         model = ProgressReport
-        fields = ["period_start", "period_end", "narrative", "percent_complete", "site_accessible"]
+        fields = [
+            "period_start",
+            "period_end",
+            "narrative",
+            "percent_complete",
+            "site_accessible",
+            "women_reached",
+            "men_reached",
+            "girls_reached",
+            "boys_reached",
+        ]
+        help_texts = {
+            "women_reached": _("People reached since the project began, not only in this period."),
+        }
         widgets = {
             "period_start": _date_input(),
             "period_end": _date_input(),
@@ -133,8 +146,20 @@ class ProgressReportForm(_ModelValuesMixin, forms.ModelForm):
             "percent_complete": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
 
+    REACHED = ("women_reached", "men_reached", "girls_reached", "boys_reached")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.REACHED:
+            # Left empty: nobody counted yet.
+            self.fields[name].required = False
+            self.fields[name].widget.attrs["min"] = 0
+
     def clean(self):
         cleaned_data = super().clean()
+        for name in self.REACHED:
+            if cleaned_data.get(name) is None and name not in self.errors:
+                cleaned_data[name] = 0
         self.add_problems(services.period_problems(cleaned_data))
         return cleaned_data
 

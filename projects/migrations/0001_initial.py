@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_fsm
-import reviews.files
+import core.files
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -563,7 +563,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=255, upload_to=reviews.files.upload_path, verbose_name="file"
+                        max_length=255, upload_to=core.files.upload_path, verbose_name="file"
                     ),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="file name")),
@@ -705,7 +705,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=255, upload_to=reviews.files.upload_path, verbose_name="file"
+                        max_length=255, upload_to=core.files.upload_path, verbose_name="file"
                     ),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="file name")),
@@ -1350,7 +1350,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=255, upload_to=reviews.files.upload_path, verbose_name="file"
+                        max_length=255, upload_to=core.files.upload_path, verbose_name="file"
                     ),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="file name")),

@@ -12,9 +12,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.views import posted
 from funding import services as funding_services
+from funding.figures import ZERO, delivery_rate, left_to_transfer
 from funding.forms import ApprovalForm, ExpenditureForm, TrancheForm
-from funding.money import delivery_rate
+from funding.money import cents
 from funding.views.confirmation import confirm_then_save
 from projects import access
 from projects.models import Project
@@ -23,13 +25,24 @@ from projects.models import Project
 def money_summary(project: Project) -> dict:
     """What the project's money stands at, in its currency and in US dollars,
     with the next tranche its mechanism's schedule proposes (three queries for
-    the totals, two more for the proposal while something remains to transfer)."""
+    the totals, two more for the proposal while something remains to transfer).
+
+    What is left to transfer is counted in the project's currency, and in
+    dollars at the approvals' own rate. Tranches paid at other months' rates
+    than the approvals' leave the dollars approved apart from those
+    transferred and left: an exchange-rate difference, shown as such, never
+    a balance to transfer. All at one rate, the few cents left are rounding."""
     totals = funding_services.project_totals(project)
+    approved, transferred = totals["approved"], totals["transferred"]
+    left = left_to_transfer(approved, transferred)
+    left_usd = cents(left * totals["approved_usd"] / approved) if approved else ZERO
+    difference = totals["approved_usd"] - totals["transferred_usd"] - left_usd
     return {
         **totals,
-        "remaining": totals["approved"] - totals["transferred"],
-        "remaining_usd": totals["approved_usd"] - totals["transferred_usd"],
-        "delivery_rate": delivery_rate(totals["spent"], totals["transferred"]),
+        "left_to_transfer": left,
+        "left_to_transfer_usd": left_usd,
+        "exchange_difference_usd": ZERO if totals["one_rate"] else difference,
+        "delivery_rate": delivery_rate(totals["spent"], transferred),
         "proposed": funding_services.proposed_tranche(project, totals),
     }
 
@@ -38,10 +51,6 @@ def _ceiling_usd(project: Project) -> Decimal | None:
     if project.window_id:
         return project.window.effective_ceiling_usd
     return project.mechanism.ceiling_usd
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _record(request, project, form, *, money, save, kind, title, question, recorded):
@@ -79,7 +88,7 @@ def _record(request, project, form, *, money, save, kind, title, question, recor
 def approval_create(request, pk):
     project = access.get_project_for_funding(request.user, pk)
     money = money_summary(project)
-    form = ApprovalForm(_posted(request), project=project)
+    form = ApprovalForm(posted(request), project=project)
 
     def save(data):
         return funding_services.approve_funding(
@@ -114,7 +123,7 @@ def tranche_create(request, pk):
     # The schedule's next step and its amount, which the person may change.
     proposed = money["proposed"]
     initial = {"step": proposed[0], "amount": proposed[1]} if proposed else {}
-    form = TrancheForm(_posted(request), project=project, initial=initial)
+    form = TrancheForm(posted(request), project=project, initial=initial)
 
     def save(data):
         return funding_services.record_tranche(
@@ -146,7 +155,7 @@ def tranche_create(request, pk):
 def expenditure_create(request, pk):
     project = access.get_project_for_funding(request.user, pk)
     money = money_summary(project)
-    form = ExpenditureForm(_posted(request), project=project)
+    form = ExpenditureForm(posted(request), project=project)
 
     def save(data):
         return funding_services.record_expenditure(

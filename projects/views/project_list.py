@@ -4,13 +4,12 @@ its totals, and the same filtered rows as CSV and XLSX."""
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connection
-from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from accounts import access
 from accounts.security_log import logs_export
+from core import cached_figures
 from projects import exports, iati
 from projects.filters import (
     SORTS,
@@ -20,10 +19,8 @@ from projects.filters import (
     listed_projects,
     page_size,
 )
-from projects.models import Currency, Project
-from reviews import cached_figures
-
-USD = Q(budget_currency=Currency.USD)
+from projects.models import Project
+from regions import access as region_access
 
 # Past this many projects, the unfiltered list shows PostgreSQL's estimate of
 # their number instead of counting every row at each request; below it the
@@ -61,26 +58,22 @@ def _about(number: int) -> int:
 
 
 def _totals(projects, *, unfiltered: bool) -> tuple[dict, bool]:
-    """The number of projects listed, the sum of their US dollar budgets and
-    the number of budgets in other currencies (which wait for the exchange
-    rates, and are counted so that the page says so), in one query; and
-    whether the number is an estimate.
+    """The number of projects listed, the sum of their budgets in US dollars
+    and the number of budgets without an equivalent yet
+    (`ProjectQuerySet.budget_totals`), in one query; and whether the number
+    is an estimate.
 
     For the whole list of a large table on PostgreSQL, the number is the
-    planner's estimate and the sums read only the budgets' index, once until
-    a project changes; a filtered list, or a small table, is counted
-    exactly."""
-    sums = {
-        "budget_usd": Sum("budget_amount", filter=USD),
-        # Counted on the currency, not the key: the budgets' index serves it alone.
-        "not_converted": Count("budget_currency", filter=~USD),
-    }
+    planner's estimate and the sums, read from the budgets' index, are kept
+    in the figures cache until a project changes; a filtered list, or a small
+    table, is counted exactly."""
     estimate = estimated_count(Project) if unfiltered else None
     if estimate is not None and estimate > ESTIMATE_ABOVE:
-        # The sums over every project are kept in the figures cache.
-        every = cached_figures.cached("project-list-sums", lambda: projects.aggregate(**sums))
-        return {"count": _about(estimate), **every}, True
-    return projects.aggregate(count=Count("*"), **sums), False
+        every = cached_figures.cached(
+            "project-list-sums", lambda: projects.budget_totals(count=False)
+        )
+        return {**every, "count": _about(estimate)}, True
+    return projects.budget_totals(), False
 
 
 class EstimatedPage(Page):
@@ -184,7 +177,7 @@ def project_list(request):
     # htmx swaps only the table, except when it restores a page from history.
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "projects/_project_table.html", context)
-    context["can_create"] = access.editable_regions(request.user).exists()
+    context["can_create"] = region_access.editable_regions(request.user).exists()
     return render(request, "projects/project_list.html", context)
 
 

@@ -11,6 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import access as accounts_access
+from core.files import attach_file, serve
+from core.forms import AttachmentForm, show_errors
+from core.history import history_of
+from core.versioning import EditConflict
+from core.views import posted
 from projects import access, services
 from projects.forms.record import (
     BudgetForm,
@@ -22,13 +27,7 @@ from projects.forms.record import (
 )
 from projects.models import Project, ProjectDocument
 from projects.views.money import money_summary
-from regions.services import EditConflict, attach_file, history_of
-from reviews.files import serve
-from reviews.forms import AttachmentForm, show_errors
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
+from regions import access as region_access
 
 
 def _with_version(request, version: int):
@@ -68,6 +67,7 @@ def project_detail(request, pk):
         "cercles": project.cercles.all(),
         "status_changes": project.status_changes.select_related("by"),
         **services.project_results(project),  # locations, indicators, progress reports
+        "reached": Project.objects.filter(pk=project.pk).beneficiaries_reached(),
         "documents": project.documents.select_related("uploaded_by"),
         "history": _history_of(project),
         # Its money: totals and the proposed tranche, then each list in one query.
@@ -105,9 +105,9 @@ def region_choices(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request):
-    if not accounts_access.editable_regions(request.user).exists():
+    if not region_access.editable_regions(request.user).exists():
         raise PermissionDenied
-    form = ProjectCreateForm(_posted(request), user=request.user)
+    form = ProjectCreateForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             project, created = services.create_project(
@@ -137,7 +137,7 @@ def project_create(request):
 def project_edit(request, pk):
     project = access.get_project_for_edit(request.user, pk)
     form = ProjectEditForm(
-        _posted(request), instance=project, user=request.user, initial={"version": project.version}
+        posted(request), instance=project, user=request.user, initial={"version": project.version}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,7 +167,7 @@ def project_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def project_budget(request, pk):
     project = access.get_project_for_money(request.user, pk)
-    form = BudgetForm(_posted(request), instance=project, initial={"version": project.version})
+    form = BudgetForm(posted(request), instance=project, initial={"version": project.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_project(
@@ -202,7 +202,7 @@ def project_status(request, pk):
     if not (accounts_access.can_review(user) or access.can_edit_project(user, project)):
         raise PermissionDenied
     moves = services.available_moves(user, project)
-    form = StatusForm(_posted(request), moves=moves)
+    form = StatusForm(posted(request), moves=moves)
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.move(project, by=user, **form.cleaned_data)
@@ -223,7 +223,7 @@ def project_status(request, pk):
 @require_http_methods(["GET", "POST"])
 def document_upload(request, pk):
     project = access.get_project_for_edit(request.user, pk)
-    form = AttachmentForm(_posted(request), request.FILES or None)
+    form = AttachmentForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         attach_file(
             ProjectDocument,

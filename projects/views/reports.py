@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import access as accounts_access
+from core import files
+from core.forms import AttachmentForm
 from projects import access, services
 from projects.forms.reports import (
     IndicatorForm,
@@ -34,9 +36,7 @@ from projects.models import (
     ProgressReport,
     ProgressReportAttachment,
 )
-from reviews import files
 from reviews import views as review_views
-from reviews.forms import AttachmentForm
 from reviews.models import Reviewable
 
 STEPS = ("submit", "approve", "return")

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import access
+from core.forms import OnceMixin, VersionMixin
+from regions import access as region_access
 from regions.models import PlanPriority, RegionalPlan
-from reviews.forms import OnceMixin, VersionMixin
 
 
 def _date_input():
@@ -32,7 +32,7 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only the regions the user may edit can be chosen; any other id is an
         # invalid choice, so a forged form writes nothing.
-        self.fields["region"].queryset = access.editable_regions(user)
+        self.fields["region"].queryset = region_access.editable_regions(user)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,8 +7,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import OnceMixin
 from regions.models import PlanPriority, PlanUpdate, PriorityProgress
-from reviews.forms import OnceMixin
 
 
 class PlanUpdateForm(forms.ModelForm):

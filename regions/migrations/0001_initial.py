@@ -5,7 +5,7 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
-import regions.models
+import core.models
 
 
 class Migration(migrations.Migration):
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "regions",
                 "ordering": ["-in_scope", "name_fr"],
             },
-            bases=(regions.models.BilingualNameMixin, models.Model),
+            bases=(core.models.BilingualNameMixin, models.Model),
         ),
         migrations.CreateModel(
             name="Office",

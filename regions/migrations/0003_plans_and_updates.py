@@ -10,7 +10,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import reviews.files
+import core.files
 
 
 class Migration(migrations.Migration):
@@ -350,7 +350,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=255, upload_to=reviews.files.upload_path, verbose_name="file"
+                        max_length=255, upload_to=core.files.upload_path, verbose_name="file"
                     ),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="file name")),
@@ -493,7 +493,7 @@ class Migration(migrations.Migration):
                 (
                     "file",
                     models.FileField(
-                        max_length=255, upload_to=reviews.files.upload_path, verbose_name="file"
+                        max_length=255, upload_to=core.files.upload_path, verbose_name="file"
                     ),
                 ),
                 ("original_name", models.CharField(max_length=255, verbose_name="file name")),

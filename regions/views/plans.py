@@ -4,20 +4,23 @@ review → validated → archived.
 
 Access comes from `regions.access`, every write from `regions.services`."""
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import access as accounts_access
-from regions import access, coverage, services
-from regions.filters import PlanFilter, filtered_page
+from core.files import attach_file, serve
+from core.forms import AttachmentForm
+from core.lists import filtered_page
+from core.versioning import EditConflict
+from core.views import posted
+from regions import access, services
+from regions.filters import PlanFilter
 from regions.forms.plans import (
     DUPLICATE_CODE,
     PlanCreateForm,
@@ -28,16 +31,9 @@ from regions.forms.plans import (
     model_fields,
 )
 from regions.models import PlanDocument, RegionalPlan
-from reviews.cached_figures import cached
-from reviews.files import serve
-from reviews.forms import AttachmentForm
 
 PLANS_PER_PAGE = 25
 Status = RegionalPlan.Status
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _plans_with_totals():
@@ -54,32 +50,6 @@ def _plans_with_totals():
     )
 
 
-# A priority lists its first projects by code; the projects list, filtered by
-# the priority, shows them all (a plan may have thousands).
-PROJECTS_PER_PRIORITY = 20
-
-
-def _first_projects(plan: RegionalPlan) -> dict[int, list]:
-    """The first projects of each of the plan's priorities, by its primary
-    key: one query (a window over each priority), or none while cached."""
-    Project = apps.get_model("projects", "Project")
-    first = Project.objects.order_by("code")[:PROJECTS_PER_PRIORITY]
-    priorities = plan.priorities.prefetch_related(
-        Prefetch("projects", queryset=first, to_attr="first_projects")
-    )
-    return {priority.pk: priority.first_projects for priority in priorities}
-
-
-def _priorities_of(plan: RegionalPlan) -> list:
-    """The plan's priorities with their figures (`regions.coverage`) and
-    their first projects."""
-    priorities = coverage.priorities_with_totals(plan)
-    first = cached("first-projects", lambda: _first_projects(plan), plan.pk)
-    for priority in priorities:
-        priority.first_projects = first.get(priority.pk, [])
-    return priorities
-
-
 def _not_editable(request, plan: RegionalPlan):
     messages.error(request, _("A validated or archived plan can no longer be edited."))
     return redirect(plan)
@@ -93,7 +63,7 @@ def _with_version(request, version: int):
     return data
 
 
-def _conflict(request, template: str, form, conflict: services.EditConflict, **context):
+def _conflict(request, template: str, form, conflict: EditConflict, **context):
     """The edit form again (409), with what the other person changed."""
     context.update(form=form, conflict=conflict)
     return render(request, template, context, status=409)
@@ -110,43 +80,9 @@ def plan_list(request):
     )
     context = {
         **listing,
-        "can_create": accounts_access.editable_regions(request.user).exists(),
+        "can_create": access.editable_regions(request.user).exists(),
     }
     return render(request, "regions/plan_list.html", context)
-
-
-@login_required
-@require_safe
-def plan_detail(request, pk):
-    plan = access.get_plan(pk)
-    editor = access.can_edit_plan(request.user, plan)
-    context = {
-        "plan": plan,
-        "priorities": _priorities_of(plan),
-        "estimated_cost": plan.priorities.aggregate(total=Sum("estimated_cost_usd"))["total"],
-        "updates": plan.updates.all(),
-        "documents": plan.documents.select_related("uploaded_by"),
-        "history": services.plan_history(plan),
-        "can_edit": editor and plan.is_editable,
-        "can_send": editor and plan.status == Status.DRAFT,
-        "can_add_update": editor and plan.status == Status.VALIDATED,
-        "can_decide": accounts_access.is_headquarters_officer(request.user),
-    }
-    return render(request, "regions/plan_detail.html", context)
-
-
-@login_required
-@require_safe
-def plan_report(request, pk):
-    # Every signed-in user reads every plan: its report too.
-    plan = get_object_or_404(RegionalPlan.objects.select_related("region"), pk=pk)
-    # The coverage gives the plan its totals.
-    context = {
-        "plan": plan,
-        "coverage": coverage.plan_report_coverage(plan),
-        "update": coverage.latest_approved_update(plan),
-    }
-    return render(request, "regions/plan_report.html", context)
 
 
 @login_required
@@ -162,9 +98,9 @@ def document_download(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request):
-    if not accounts_access.editable_regions(request.user).exists():
+    if not access.editable_regions(request.user).exists():
         raise PermissionDenied
-    form = PlanCreateForm(_posted(request), user=request.user)
+    form = PlanCreateForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         plan, created = services.create_plan(
             by=request.user, token=form.cleaned_data["token"], **model_fields(form)
@@ -184,14 +120,14 @@ def plan_edit(request, pk):
     if not plan.is_editable:
         return _not_editable(request, plan)
     form = PlanEditForm(
-        _posted(request), instance=plan, user=request.user, initial={"version": plan.version}
+        posted(request), instance=plan, user=request.user, initial={"version": plan.version}
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_plan(
                 plan, by=request.user, version=form.cleaned_data["version"], **model_fields(form)
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             current = access.get_plan(pk)
             retry = PlanEditForm(
                 _with_version(request, current.version), instance=current, user=request.user
@@ -211,7 +147,7 @@ def priority_create(request, pk):
     plan = access.get_plan_for_edit(request.user, pk)
     if not plan.is_editable:
         return _not_editable(request, plan)
-    form = PriorityCreateForm(_posted(request), plan=plan)
+    form = PriorityCreateForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
             created = services.create_priority(
@@ -239,7 +175,7 @@ def priority_edit(request, pk):
     if not plan.is_editable:
         return _not_editable(request, plan)
     form = PriorityEditForm(
-        _posted(request), instance=priority, plan=plan, initial={"version": priority.version}
+        posted(request), instance=priority, plan=plan, initial={"version": priority.version}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,7 +185,7 @@ def priority_edit(request, pk):
                 version=form.cleaned_data["version"],
                 **model_fields(form),
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             current = access.get_priority_for_edit(request.user, pk)
             retry = PriorityEditForm(
                 _with_version(request, current.version), instance=current, plan=plan
@@ -274,9 +210,9 @@ def document_upload(request, pk):
     plan = access.get_plan_for_edit(request.user, pk)
     if not plan.is_editable:
         return _not_editable(request, plan)
-    form = AttachmentForm(_posted(request), request.FILES or None)
+    form = AttachmentForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.attach_file(
+        attach_file(
             PlanDocument,
             by=request.user,
             upload=form.cleaned_data["file"],
@@ -360,7 +296,7 @@ def plan_archive(request, pk):
 @require_http_methods(["GET", "POST"])
 def plan_validate(request, pk):
     plan = access.get_plan_for_decision(request.user, pk)
-    form = ValidatePlanForm(_posted(request))
+    form = ValidatePlanForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.validate_plan(plan, by=request.user, **form.cleaned_data)

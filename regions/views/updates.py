@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from core import files
+from core.forms import AttachmentForm
 from regions import access, services
 from regions.forms.updates import PlanUpdateCreateForm, PlanUpdateForm, ProgressForm
 from regions.models import PlanUpdate, PlanUpdateAttachment, RegionalPlan
-from reviews import files
 from reviews import views as review_views
-from reviews.forms import AttachmentForm
 
 
 def _data(request):

@@ -1,6 +1,7 @@
 import pytest
 
 from accounts import access
+from regions import access as region_access
 from regions.models import Region
 
 ALL_REGIONS = {"ML-1", "ML-2", "ML-3", "ML-4", "ML-5", "ML-6", "ML-7", "ML-8", "ML-9", "ML-10"}
@@ -27,7 +28,7 @@ def codes(queryset) -> set[str]:
 def test_editable_regions_follow_role_and_office(request, fixture, regions):
     user = request.getfixturevalue(fixture)
 
-    assert codes(access.editable_regions(user)) == regions
+    assert codes(region_access.editable_regions(user)) == regions
 
 
 @pytest.mark.parametrize(
@@ -51,23 +52,23 @@ def test_review_and_money_rights_follow_role(request, fixture, review, money, re
 
 
 def test_regional_officer_may_edit_own_region_not_another(gao_officer):
-    assert access.can_edit_region(gao_officer, Region.objects.get(code="ML-7"))
-    assert access.can_edit_region(gao_officer, Region.objects.get(code="ML-9"))
-    assert not access.can_edit_region(gao_officer, Region.objects.get(code="ML-5"))
+    assert region_access.can_edit_region(gao_officer, Region.objects.get(code="ML-7"))
+    assert region_access.can_edit_region(gao_officer, Region.objects.get(code="ML-9"))
+    assert not region_access.can_edit_region(gao_officer, Region.objects.get(code="ML-5"))
 
 
 def test_office_coverage_is_data_not_code(gao_officer):
     gao_office = gao_officer.office
     gao_office.regions.add(Region.objects.get(code="ML-8"))
 
-    assert access.can_edit_region(gao_officer, Region.objects.get(code="ML-8"))
+    assert region_access.can_edit_region(gao_officer, Region.objects.get(code="ML-8"))
 
 
 def test_deactivated_officer_edits_nothing(gao_officer):
     gao_officer.is_active = False
     gao_officer.save()
 
-    assert codes(access.editable_regions(gao_officer)) == set()
+    assert codes(region_access.editable_regions(gao_officer)) == set()
     assert access.role_of(gao_officer) is None
 
 
@@ -75,7 +76,7 @@ def test_regional_officer_without_office_edits_nothing(gao_officer):
     gao_officer.office = None
     gao_officer.save()
 
-    assert codes(access.editable_regions(gao_officer)) == set()
+    assert codes(region_access.editable_regions(gao_officer)) == set()
 
 
 def test_anonymous_user_has_no_rights():

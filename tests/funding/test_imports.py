@@ -113,11 +113,12 @@ def test_good_csv_imports_every_contribution_with_its_usd_equivalent(
         Decimal("1234567.89"),
         "USD",
     )
-    assert first.amount_usd == Decimal("1234567.89")
+    assert (first.amount_usd, first.units_per_usd) == (Decimal("1234567.89"), 1)
     assert first.reference == "AGR-1"
     assert first.recorded_by == fund_manager
     second = Contribution.objects.get(donor=germany)
     assert second.amount_usd == Decimal("1000.00")  # 600,000 XOF at 600 to the dollar
+    assert second.units_per_usd == Decimal("600")
     assert second.pledged_on == datetime.date(2026, 3, 20)
     assert second.earmark_region.code == "ML-7"
     assert second.earmark_pillar == "social_cohesion"

@@ -44,6 +44,9 @@ def test_approval_shown_read_only_and_not_changed_by_a_post(client_for, admin_us
     client.post(url, {"amount": "99999", "decision_reference": "changed"})
 
     assert page.status_code == 200 and 'name="amount"' not in page.text
+    # Its equivalent and the rate it was fixed at are shown, not editable.
+    assert "taux appliqué (unités pour un dollar des états-unis)" in page.text.lower()
+    assert 'name="units_per_usd"' not in page.text and 'name="amount_usd"' not in page.text
     approval.refresh_from_db()
     assert approval.amount == Decimal("40000")
 

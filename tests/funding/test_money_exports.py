@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from funding import exports, ledgers
 from funding.models import Mechanism
+from portfolio import exports, ledgers
 from regions.models import Region
 from tests.factories import (
     ContributionFactory,

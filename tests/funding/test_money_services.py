@@ -79,6 +79,7 @@ def test_contribution_fixes_its_usd_equivalent_at_the_rate_of_its_month(fund_man
 
     assert created
     assert contribution.amount_usd == Decimal("2000000.00")
+    assert contribution.units_per_usd == Decimal("10.5")
     assert contribution.recorded_by == fund_manager
 
 
@@ -208,7 +209,7 @@ def test_deposit_fixes_its_own_months_rate_not_the_pledges(fund_manager, tf):
         contribution, by=fund_manager, amount=Decimal("400"), currency="EUR", received_on=FEB
     )
 
-    assert deposit.amount_usd == Decimal("500.00")
+    assert (deposit.amount_usd, deposit.units_per_usd) == (Decimal("500.00"), Decimal("0.8"))
 
 
 def test_pledge_cannot_fall_below_what_was_received(fund_manager, tf):
@@ -461,7 +462,7 @@ def test_recorded_equivalent_does_not_move_when_the_rate_is_corrected(fund_manag
     )
 
     approval.refresh_from_db()
-    assert approval.amount_usd == Decimal("10000.00")
+    assert (approval.amount_usd, approval.units_per_usd) == (Decimal("10000.00"), Decimal("600"))
     rate.refresh_from_db()
     assert rate.units_per_usd == Decimal("500") and rate.history.count() == 2
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
-from minusma_sr import audit
+from portfolio import audit
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -35,7 +35,7 @@ ALLOWED = {
         "Writes only the user's display language, a personal setting that the "
         "history of users leaves out (accounts.models.UNTRACKED_USER_FIELDS)."
     ),
-    ("minusma_sr/scale.py", "*"): (
+    ("tooling/scale.py", "*"): (
         "`seed_scale` writes a synthetic data set for measuring the portal at "
         "scale, in batches and without history on purpose; it is never run on "
         "the mission's records."

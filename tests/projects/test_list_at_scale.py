@@ -70,7 +70,7 @@ def test_unfiltered_list_on_postgresql_takes_the_estimate_not_a_count(
     assert any("pg_class" in sql for sql in sqls)
     assert not any(_counts_projects(sql) for sql in sqls)
     # The budget totals are still summed, from the budgets' index.
-    budget = sum(p.budget_amount for p in Project.objects.filter(budget_currency="USD"))
+    budget = sum(p.budget_usd for p in Project.objects.exclude(budget_usd=None))
     assert totals["budget_usd"] == budget
 
 

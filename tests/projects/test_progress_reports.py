@@ -203,6 +203,44 @@ def test_double_clicked_submit_records_one_event(client_for, gao_officer, englis
     assert [event.action for event in review.timeline(report)] == ["submitted"]
 
 
+def test_progress_report_records_the_people_reached_and_shows_them(
+    client_for, gao_officer, english
+):
+    project = ProjectFactory()
+    client = client_for(gao_officer)
+
+    client.post(
+        f"/projects/{project.pk}/reports/new/",
+        report_data(women_reached="120", men_reached="80", girls_reached="", boys_reached="5"),
+    )
+
+    report = ProgressReport.objects.get()
+    reached = (report.women_reached, report.men_reached, report.girls_reached, report.boys_reached)
+    assert reached == (120, 80, 0, 5)
+    page = client.get(report.get_absolute_url()).text
+    assert "120 women, 80 men, 0 girls, 5 boys" in page
+
+
+def test_the_project_page_counts_as_reached_only_its_latest_approved_report(
+    client_for, viewer, english
+):
+    project = ProjectFactory()
+    ProgressReportFactory(project=project, review_status="approved", women_reached=40)
+    ProgressReportFactory(
+        project=project,
+        review_status="submitted",
+        period_start=datetime.date(2024, 4, 1),
+        period_end=datetime.date(2024, 6, 30),
+        women_reached=90,
+    )
+
+    response = client_for(viewer).get(project.get_absolute_url())
+
+    assert response.context["reached"]["women"] == 40
+    assert "40 women, 0 men, 0 girls, 0 boys: 40 in all" in response.text
+    assert "120 women, 100 men, 80 girls, 75 boys: 375 in all" in response.text  # targeted
+
+
 # --- Bad input ----------------------------------------------------------------------------------
 
 
@@ -222,6 +260,11 @@ def test_double_clicked_submit_records_one_event(client_for, gao_officer, englis
             {"percent_complete": ["Ensure this value is greater than or equal to 0."]},
         ),
         ({"narrative": ""}, {"narrative": ["This field is required."]}),
+        (
+            {"women_reached": "-3"},
+            {"women_reached": ["Ensure this value is greater than or equal to 0."]},
+        ),
+        ({"boys_reached": "beaucoup"}, {"boys_reached": ["Enter a whole number."]}),
     ],
 )
 def test_bad_progress_report_is_refused(client_for, gao_officer, english, data, errors):

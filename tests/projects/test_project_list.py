@@ -7,19 +7,22 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from funding.models import Mechanism
 from projects.models import Location, Project
 from regions.models import Region
 from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
 from tests.factories import (
+    ExchangeRateFactory,
     LocationFactory,
     OrganisationFactory,
     PriorityFactory,
     ProjectFactory,
     UserFactory,
 )
+
+NBSP = "\u00a0"
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +62,7 @@ def test_project_list_shows_each_project_with_its_columns(client_for, viewer):
     assert "<td>QIP</td>" in page
     assert "TASSAGHT" in page
     assert "02/01/2024 – 06/30/2024" in page
-    assert "48,250.50 USD" in page
+    assert f"48,250.50{NBSP}USD" in page
     assert '<td class="num">3,750</td>' in page
 
 
@@ -154,54 +157,69 @@ def test_project_list_and_exports_require_sign_in(client, db, url):
 # --- Totals --------------------------------------------------------------------------
 
 
-def test_totals_count_the_rows_and_add_up_the_us_dollar_budgets(client_for, viewer):
+def test_totals_count_every_budget_through_its_us_dollar_equivalent(client_for, viewer):
+    # February 2024, the factory's planned start: 600 XOF and 0.9 EUR per dollar.
+    ExchangeRateFactory(currency="XOF", month=datetime.date(2024, 2, 1), units_per_usd=600)
+    ExchangeRateFactory(currency="EUR", month=datetime.date(2024, 2, 1), units_per_usd="0.9")
     ProjectFactory(budget_amount=Decimal("40000.00"))
     ProjectFactory(budget_amount=Decimal("12500.25"))
     ProjectFactory(budget_amount=Decimal("25000000"), budget_currency="XOF")
     ProjectFactory(budget_amount=Decimal("30000"), budget_currency="EUR")
-    in_database = {
-        "count": Project.objects.count(),
-        "usd": Project.objects.filter(budget_currency="USD").aggregate(total=Sum("budget_amount"))[
-            "total"
-        ],
-    }
 
     response = client_for(viewer).get("/projects/")
 
-    totals = response.context["totals"]
-    assert totals == {
-        "count": in_database["count"],
-        "budget_usd": in_database["usd"],
+    # 40,000 + 12,500.25 + 25,000,000 ÷ 600 (41,666.67) + 30,000 ÷ 0.9 (33,333.33)
+    in_database = Project.objects.aggregate(count=Count("pk"), usd=Sum("budget_usd"))
+    assert in_database == {"count": 4, "usd": Decimal("127500.25")}
+    assert response.context["totals"] == {
+        "count": 4,
+        "budget_usd": Decimal("127500.25"),
+        "not_converted": 0,
+    }
+    assert f"127,500.25{NBSP}USD" in response.text
+    assert "left out" not in response.text
+
+
+def test_a_budget_whose_month_has_no_rate_yet_is_named_as_left_out(client_for, viewer):
+    ProjectFactory(budget_amount=Decimal("40000.00"))
+    ProjectFactory(budget_amount=Decimal("25000000"), budget_currency="XOF")
+    ProjectFactory(budget_amount=Decimal("30000"), budget_currency="EUR")
+
+    response = client_for(viewer).get("/projects/")
+
+    assert response.context["totals"] == {
+        "count": 3,
+        "budget_usd": Decimal("40000.00"),
         "not_converted": 2,
     }
-    assert in_database == {"count": 4, "usd": Decimal("52500.25")}
-    assert "52,500.25" in response.text
-    assert "2 budgets in other currencies not converted" in response.text
+    assert "2 budgets left out: no exchange rate yet for their month" in response.text
 
 
 def test_totals_follow_the_filters_not_the_page(client_for, viewer):
+    ExchangeRateFactory(currency="XOF", month=datetime.date(2024, 2, 1), units_per_usd=600)
     ProjectFactory.create_batch(30, budget_amount=Decimal("1000"))
     ProjectFactory(budget_amount=Decimal("99"), budget_currency="XOF")
+    ProjectFactory(budget_amount=Decimal("60"), budget_currency="EUR")
     ProjectFactory(region=Region.objects.get(code="ML-5"), budget_amount=Decimal("5"))
 
     response = client_for(viewer).get("/projects/", {"region": Region.objects.get(code="ML-7").pk})
 
     assert response.context["totals"] == {
-        "count": 31,
-        "budget_usd": Decimal("30000.00"),
+        "count": 32,
+        "budget_usd": Decimal("30000.17"),  # 99 XOF is 0.165 USD, rounded to the cent
         "not_converted": 1,
     }
     assert len(_codes(response)) == 25
-    assert "1 budget in another currency not converted" in response.text
+    assert "1 budget left out: no exchange rate yet for its month" in response.text
 
 
-def test_totals_of_rows_all_in_us_dollars_do_not_mention_other_currencies(client_for, viewer):
+def test_totals_of_converted_budgets_do_not_mention_any_left_out(client_for, viewer):
     ProjectFactory()
 
     response = client_for(viewer).get("/projects/")
 
     assert response.context["totals"]["not_converted"] == 0
-    assert "not converted" not in response.text
+    assert "left out" not in response.text
 
 
 # --- Pagination ----------------------------------------------------------------------

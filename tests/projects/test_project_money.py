@@ -181,12 +181,15 @@ def test_section_shows_usd_equivalents_of_a_project_in_another_currency(client_f
         amount=Decimal("12000000"),
         currency="XOF",
         amount_usd=Decimal("20000"),
+        units_per_usd=Decimal("600"),
     )
 
     text = client_for(viewer).get(f"/projects/{project.pk}/").text
 
     assert "12,000,000.00\xa0XOF" in text
-    assert f"({_usd(20000)})" in text
+    assert f"({_usd(20000)})" in text  # approved, in all
+    # The approval's own line: its equivalent and the rate it was fixed at.
+    assert f"{_usd(20000)} at 600 XOF per USD (UN rate of February 2024)" in text
 
 
 def test_section_proposes_the_tranches_of_the_qip_schedule(client_for, viewer):
@@ -642,13 +645,14 @@ def test_project_page_money_queries_do_not_grow_with_rows(
     client = client_for(fund_manager)
     # The page's own queries: the project (region, mechanism, window, partner,
     # priority and its plan, focal point joined), its history records, cercles,
-    # status changes, locations, indicators, progress reports and documents (8;
-    # a fund manager edits no region, which needs no query to know); then its
+    # status changes, locations, indicators, progress reports, the people
+    # reached by the latest approved one, and documents (9; a fund manager
+    # edits no region, which needs no query to know); then its
     # money: the approved, transferred and spent totals (3), the mechanism's
     # tranche steps and the steps already paid, for the proposed tranche (2),
     # the approvals (with the contribution and its donor), the tranches (with
     # their step) and the expenditures (3).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 8 + 8):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9 + 8):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
     assert len(response.context["approvals"]) == n

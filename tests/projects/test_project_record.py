@@ -76,7 +76,7 @@ def test_project_page_shows_the_whole_summary(client_for, viewer):
     assert "Quick Impact Projects (QIP)" in page
     assert project.implementing_partner.name in page
     assert "Aïssata Maïga" in page
-    assert "40,000.00 USD" in page
+    assert "40,000.00\u00a0USD" in page
     assert "120 women, 100 men, 80 girls, 75 boys: 375 in all" in page
     assert "2 — principal objective" in page
 
@@ -363,12 +363,13 @@ def test_project_page_query_count_does_not_grow(
     # its plan, focal point joined), whether the user may edit its region, the
     # same for the "submit" step offered; then its cercles, status changes
     # (with who), locations (with cercle), indicators (achieved value as a
-    # subquery), progress reports, documents (with uploader), history records
-    # (with user and the rows their fields name) (10). Its money: the approved,
+    # subquery), progress reports, the people reached by its latest approved
+    # one, documents (with uploader), history records (with user and the rows
+    # their fields name) (11). Its money: the approved,
     # transferred and spent totals (3), the mechanism's tranche steps and the
     # steps already paid, for the proposed tranche (2), the approvals (with
     # contribution and donor), tranches (with step) and expenditures (3).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10 + 8):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11 + 8):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) == n + 1

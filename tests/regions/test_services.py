@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from core.versioning import EditConflict
 from regions import services
 from regions.models import PlanPriority, RegionalPlan
 from tests.factories import PlanFactory, PriorityFactory
@@ -125,7 +126,7 @@ def test_second_save_from_the_same_version_is_refused_and_shows_the_first(hq_use
     version = priority.version
 
     services.edit_priority(priority, by=hq_user, version=version, title="Eau et assainissement")
-    with pytest.raises(services.EditConflict) as conflict:
+    with pytest.raises(EditConflict) as conflict:
         services.edit_priority(priority, by=gao_officer, version=version, title="Forages")
 
     priority.refresh_from_db()

@@ -22,6 +22,7 @@ from django.test import Client, override_settings
 
 from accounts.roles import Role
 from coordination.models import MeetingDocument
+from core.files import attach_file
 from funding.models import Mechanism
 from projects.models import (
     IndicatorEvidence,
@@ -36,7 +37,6 @@ from regions.models import (
     Region,
     RegionalPlan,
 )
-from regions.services import attach_file
 from reviews import services as review_services
 from tests.factories import (
     BodyFactory,

@@ -172,7 +172,7 @@ TABLE = [
     rule("password_change", allowed=SIGNED_IN),
     # Who changed what: administrators only.
     rule("audit", allowed=ADMINISTRATORS, methods=("GET",)),
-    reads("password_change_done", "dashboard", "reviews:queue"),
+    reads("password_change_done", "dashboard", "reviews:queue", "portfolio:glossary"),
     reads("regions:list", "regions:plans"),
     reads("regions:detail", target="region", key="code"),
     reads("regions:plan", "regions:plan_report", target="plan"),

@@ -16,7 +16,6 @@ from django.forms import CheckboxInput, MultiWidget
 
 from accounts.models import User
 from accounts.roles import Role
-from minusma_sr.management.commands.seed_demo import DEMO_USERS
 from regions.models import Office, Region, RegionalPlan
 from tests.conftest import PASSWORD
 from tests.factories import (
@@ -26,6 +25,7 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
+from tooling.management.commands.seed_demo import DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 

@@ -17,10 +17,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from coordination.models import MeetingDocument
+from core import spreadsheets
 from funding.models import Contribution, ExchangeRate
 from projects.models import IndicatorEvidence, ProgressReportAttachment, ProjectDocument
 from regions.models import PlanDocument, PlanUpdateAttachment, RegionalPlan
-from reviews import spreadsheets
 from tests.factories import (
     IndicatorReportFactory,
     MeetingFactory,

@@ -1,0 +1,71 @@
+"""A mechanism's ledger by project as CSV and XLSX: the rows of the page, all
+of them, with headers in the reader's language (`core.spreadsheets`)."""
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core import spreadsheets
+from funding.figures import delivery_rate
+from funding.models import Mechanism
+from funding.money import cents
+
+# Rows read from the database at a time.
+CHUNK_SIZE = 2000
+
+
+def _rows(queryset: QuerySet):
+    return queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
+def _delivery(project) -> Decimal | None:
+    # In the project's own currency: what the partner spent of what it was
+    # sent, whatever the rates of the days each amount was recorded.
+    rate = delivery_rate(project.spent_amount, project.transferred_amount)
+    return cents(rate)
+
+
+# Rows of portfolio.ledgers.by_project(mechanism): projects with their figures.
+PROJECT_LEDGER_COLUMNS = [
+    (_("Code"), lambda project: project.code),
+    (_("Title"), lambda project: project.title),
+    (_("Region"), lambda project: project.region.name),
+    (
+        _("Implementing partner"),
+        lambda project: str(project.implementing_partner) if project.implementing_partner else "",
+    ),
+    (_("Status"), lambda project: str(project.get_status_display())),
+    (_("Budget"), lambda project: project.budget_amount),
+    (_("Currency"), lambda project: project.budget_currency),
+    (_("Approved"), lambda project: cents(project.approved_amount)),
+    (_("Transferred"), lambda project: cents(project.transferred_amount)),
+    (_("Spent"), lambda project: cents(project.spent_amount)),
+    (_("Approved (USD)"), lambda project: cents(project.approved)),
+    (_("Transferred (USD)"), lambda project: cents(project.transferred)),
+    (_("Spent (USD)"), lambda project: cents(project.spent)),
+    (_("Delivery rate (%)"), _delivery),
+]
+
+
+def _ledger_stem(mechanism: Mechanism) -> str:
+    return f"grand-livre-{mechanism.code}"
+
+
+def project_ledger_csv(mechanism: Mechanism, projects: QuerySet) -> StreamingHttpResponse:
+    """`projects` (from `portfolio.ledgers.by_project(mechanism)`) as CSV."""
+    return spreadsheets.csv_response(
+        PROJECT_LEDGER_COLUMNS, _rows(projects), stem=_ledger_stem(mechanism)
+    )
+
+
+def project_ledger_xlsx(mechanism: Mechanism, projects: QuerySet) -> HttpResponse:
+    """`projects` (from `portfolio.ledgers.by_project(mechanism)`) as XLSX."""
+    return spreadsheets.xlsx_response(
+        PROJECT_LEDGER_COLUMNS,
+        _rows(projects),
+        stem=_ledger_stem(mechanism),
+        title=gettext("%(mechanism)s by project") % {"mechanism": mechanism.acronym},
+    )

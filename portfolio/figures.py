@@ -1,0 +1,156 @@
+"""The figures that span apps, defined once, and the glossary of every figure
+the portal shows.
+
+The money figures (pledged, received, approved, transferred, spent,
+available, left to transfer, delivery rate) are defined in `funding.figures`
+and summed across apps by `portfolio.ledgers`; the coverage of a plan's
+priorities by `portfolio.coverage`; the beneficiaries by
+`projects.models.ProjectQuerySet`. Every page, export and report takes each
+figure from there, and links its label to its entry here.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of the glossary: its anchor, its name and what it means."""
+
+    key: str
+    name: Promise
+    definition: Promise
+
+
+def glossary() -> list[Term]:
+    """Every figure's entry, in the active language."""
+    return [
+        Term(
+            "pledged",
+            _("Pledged"),
+            _(
+                "What donors promised: the amounts of their contributions, raised by the "
+                "deposits recorded as increases of a pledge."
+            ),
+        ),
+        Term("received", _("Received"), _("The deposits of the donors' contributions.")),
+        Term(
+            "approved",
+            _("Approved"),
+            _("The funding approvals of projects by each mechanism's committee."),
+        ),
+        Term(
+            "transferred",
+            _("Transferred"),
+            _("The tranches paid to the implementing partners of projects."),
+        ),
+        Term("spent", _("Spent"), _("The expenditure the implementing partners reported.")),
+        Term(
+            "available",
+            _("Available to approve"),
+            _(
+                "Received − approved: what a mechanism, a donor or a contribution may still "
+                "approve. Approvals of mechanisms that do not charge each approval to a "
+                "contribution (QIPs, the Peacebuilding Fund) are shown on a line of their own "
+                "beside the donors, so that the parts always add up to the total."
+            ),
+        ),
+        Term(
+            "left-to-transfer",
+            _("Left to transfer"),
+            _(
+                "Approved − transferred, in the currency of the approval. A difference that "
+                "only comes from exchange rates is shown as such, never as a balance."
+            ),
+        ),
+        Term(
+            "delivery-rate",
+            _("Delivery rate"),
+            _(
+                "Spent ÷ transferred, cumulative, as a percentage: what the partners spent of "
+                "what they were sent. A year's spending is never divided by another year's "
+                "transfers."
+            ),
+        ),
+        Term(
+            "coverage",
+            _("Coverage of a priority"),
+            _(
+                "The approved money (in US dollars) of the priority's projects ÷ the priority's "
+                "estimated cost. Under the gap threshold the priority is a gap; beyond full "
+                "coverage it is over-programmed."
+            ),
+        ),
+        Term(
+            "gap",
+            _("Gap"),
+            gettext("A priority whose coverage is under the gap threshold (%(threshold)s %%).")
+            % {"threshold": settings.COVERAGE_GAP_THRESHOLD},
+        ),
+        Term(
+            "over-programmed",
+            _("Over-programmed"),
+            _("A priority whose approved money exceeds its estimated cost (coverage over 100 %)."),
+        ),
+        Term(
+            "targeted",
+            _("Beneficiaries targeted"),
+            _(
+                "The women, men, girls and boys that the projects plan to reach, cancelled "
+                "projects left out."
+            ),
+        ),
+        Term(
+            "reached",
+            _("Beneficiaries reached"),
+            _(
+                "The women, men, girls and boys reached, from the approved progress reports "
+                "only: the latest approved report of each project."
+            ),
+        ),
+        Term(
+            "usd-equivalent",
+            _("US dollar equivalent"),
+            _(
+                "Every amount is kept in its own currency with its equivalent in US dollars at "
+                "the UN operational rate of the month of its date (a budget: of its start "
+                "month). Every total counts every currency through these equivalents."
+            ),
+        ),
+        Term(
+            "rounding",
+            _("Rounding"),
+            _(
+                "Amounts are rounded to the nearest unit shown, never cut off. A total is "
+                "computed from the unrounded amounts, so it may differ by one from the sum of "
+                "the rounded lines above it."
+            ),
+        ),
+    ]
+
+
+HUNDRED = Decimal("100")
+
+
+def coverage_rate(approved: Decimal | None, estimated_cost: Decimal | None) -> Decimal | None:
+    """Approved over estimated cost, as a percentage; none without a cost."""
+    if not estimated_cost:
+        return None
+    return (approved or Decimal("0")) * HUNDRED / estimated_cost
+
+
+def coverage_state(rate: Decimal | None) -> str:
+    """ "gap" under the threshold in settings (none without a cost counts as
+    a gap only when nothing is approved), "over" over 100 %, else "covered"."""
+    if rate is None:
+        return ""
+    if rate < settings.COVERAGE_GAP_THRESHOLD:
+        return "gap"
+    if rate > HUNDRED:
+        return "over"
+    return "covered"

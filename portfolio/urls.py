@@ -1,0 +1,39 @@
+"""The read layer's pages. The dashboard, the audit and the glossary have
+addresses of their own; the others keep the addresses and names of the
+records they show, and `minusma_sr/urls.py` mounts them in those apps'
+namespaces (`regions:detail`, `funding:detail`, ...)."""
+
+from django.urls import path
+
+from portfolio.views import audit, dashboard, glossary, ledgers, plans, regions, reports
+
+app_name = "portfolio"
+urlpatterns = [
+    path("glossary/", glossary.glossary, name="glossary"),
+]
+
+# Top-level pages, without a namespace.
+top_patterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("audit/", audit.audit_log, name="audit"),
+]
+
+# In the `regions` namespace.
+region_patterns = [
+    path("regions/<str:code>/", regions.region_detail, name="detail"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/report/", plans.plan_report, name="plan_report"),
+]
+
+# In the `funding` namespace, after its own addresses (a mechanism's code
+# would otherwise take `contributions/` and `rates/`).
+funding_patterns = [
+    path("", ledgers.mechanism_list, name="list"),
+    path("contributions/<int:pk>/report/", reports.contribution_report, name="contribution_report"),
+    # A donor's report across its contributions (pk of the organisation)
+    path("donors/<int:pk>/report/", reports.donor_report, name="donor_report"),
+    path("<slug:code>/", ledgers.mechanism_detail, name="detail"),
+    path("<slug:code>/projects.csv", ledgers.project_ledger_csv, name="project_ledger_csv"),
+    path("<slug:code>/projects.xlsx", ledgers.project_ledger_xlsx, name="project_ledger_xlsx"),
+    path("<slug:code>/report/", reports.mechanism_report, name="mechanism_report"),
+]

@@ -1,0 +1,77 @@
+"""The home dashboard: the portfolio at a glance for everyone, and what awaits
+the signed-in person (figures in `portfolio.dashboard`)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from accounts import access
+from portfolio import dashboard as dashboard_figures
+from portfolio.charts import bar_chart
+from portfolio.dashboard import DashboardFilter, Selection
+from regions import access as region_access
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    """The portfolio at a glance, filtered by year and region, and what awaits
+    the signed-in person."""
+    form = DashboardFilter(request.GET or None)
+    selection = Selection()
+    if form.is_valid():
+        selection = Selection(year=form.cleaned_data["year"], region=form.cleaned_data["region"])
+    first_regions = set(region_access.editable_regions(request.user).values_list("code", flat=True))
+    figures = dashboard_figures.portfolio(selection, first_regions=first_regions)
+    context = {
+        "form": form,
+        "selection": selection,
+        **figures,
+        "charts": _charts(figures),
+        **dashboard_figures.personal(request.user),
+        "role": access.role_of(request.user),
+    }
+    return render(request, "portfolio/dashboard.html", context)
+
+
+def _charts(figures: dict) -> dict:
+    count_series = [(_("Projects"), "series-1")]
+    money_series = [
+        (_("Approved"), "series-1"),
+        (_("Transferred"), "series-2"),
+        (_("Spent"), "series-3"),
+    ]
+    regions = figures["by_region"]
+    mechanisms = figures["by_mechanism"]
+    return {
+        "status": bar_chart(
+            _("Projects by status"),
+            [(str(label), [count]) for label, count in figures["by_status"]],
+            series=count_series,
+            axis_label=_("Number of projects"),
+        ),
+        "region": bar_chart(
+            _("Projects by region"),
+            [(region.name, [region.count]) for region in regions],
+            series=count_series,
+            axis_label=_("Number of projects"),
+            urls=[region.get_absolute_url() for region in regions],
+        ),
+        "pillar": bar_chart(
+            _("Projects by pillar"),
+            [(str(label), [count]) for label, count in figures["by_pillar"]],
+            series=count_series,
+            axis_label=_("Number of projects"),
+        ),
+        "money": bar_chart(
+            _("Money by mechanism (USD)"),
+            [
+                (row["mechanism"].acronym, [row["approved"], row["transferred"], row["spent"]])
+                for row in mechanisms
+            ],
+            series=money_series,
+            axis_label=_("US dollars"),
+            urls=[row["mechanism"].get_absolute_url() for row in mechanisms],
+        ),
+    }

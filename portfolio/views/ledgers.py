@@ -1,0 +1,84 @@
+"""The mechanisms' pages: the ledger of every mechanism, one mechanism's ledger
+by donor, region, year and project with its rules, and the project ledger as
+CSV and XLSX. Every figure is summed by the database (`portfolio.ledgers`)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from accounts.security_log import logs_export
+from funding.access import can_record_money
+from funding.figures import delivery_rate
+from funding.models import Mechanism
+from portfolio import exports, ledgers
+
+PROJECTS_PER_PAGE = 25
+LATEST_CONTRIBUTIONS = 10
+
+
+def _with_delivery_rates(projects):
+    """Each project's delivery rate in its own currency, in which all its
+    amounts are recorded: what its partner spent of what it was sent, whatever
+    the rates of the days the amounts were converted (as in the export)."""
+    projects = list(projects)
+    for project in projects:
+        project.delivery_rate = delivery_rate(project.spent_amount, project.transferred_amount)
+    return projects
+
+
+def _has_money(figures: ledgers.Figures) -> bool:
+    return any(getattr(figures, name) for name in ledgers.FIGURES)
+
+
+@login_required
+@require_safe
+def mechanism_list(request):
+    # The mechanisms, their windows; their figures (six grouped queries, cached).
+    mechanisms = ledgers.attach_figures(Mechanism.objects.prefetch_related("windows"))
+    total = ledgers.grand_total(mechanism.figures for mechanism in mechanisms)
+    context = {
+        "mechanisms": mechanisms,
+        "total": total,
+        "has_money": _has_money(total),
+        "can_record": can_record_money(request.user),
+    }
+    return render(request, "portfolio/mechanism_list.html", context)
+
+
+@login_required
+@require_safe
+def mechanism_detail(request, code):
+    mechanism = get_object_or_404(
+        Mechanism.objects.prefetch_related("windows", "tranche_steps"), code=code
+    )
+    (mechanism,) = ledgers.attach_figures([mechanism])
+    contributions = mechanism.contributions.select_related("donor", "earmark_region")
+    page, projects = ledgers.project_page(mechanism, request.GET.get("page"), PROJECTS_PER_PAGE)
+    context = {
+        "mechanism": mechanism,
+        "has_money": _has_money(mechanism.figures),
+        "donor_ledger": ledgers.donor_table(mechanism),
+        "regions": ledgers.region_table(mechanism),
+        "years": ledgers.year_table(mechanism),
+        "contributions": contributions[:LATEST_CONTRIBUTIONS],
+        "page_obj": page,
+        "projects": _with_delivery_rates(projects),
+        "querystring": "",
+    }
+    return render(request, "portfolio/mechanism_detail.html", context)
+
+
+@login_required
+@require_safe
+@logs_export("ledger_csv")
+def project_ledger_csv(request, code):
+    mechanism = get_object_or_404(Mechanism, code=code)
+    return exports.project_ledger_csv(mechanism, ledgers.by_project(mechanism))
+
+
+@login_required
+@require_safe
+@logs_export("ledger_xlsx")
+def project_ledger_xlsx(request, code):
+    mechanism = get_object_or_404(Mechanism, code=code)
+    return exports.project_ledger_xlsx(mechanism, ledgers.by_project(mechanism))

@@ -1,0 +1,77 @@
+"""One regional plan's page and its printable report: its priorities with
+their coverage by projects and money (`portfolio.coverage`), its updates,
+documents and history."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from accounts import access as accounts_access
+from core.cached_figures import cached
+from portfolio import coverage
+from projects.models import Project
+from regions import access, services
+from regions.models import RegionalPlan
+
+Status = RegionalPlan.Status
+
+
+# A priority lists its first projects by code; the projects list, filtered by
+# the priority, shows them all (a plan may have thousands).
+PROJECTS_PER_PRIORITY = 20
+
+
+def _first_projects(plan: RegionalPlan) -> dict[int, list]:
+    """The first projects of each of the plan's priorities, by its primary
+    key: one query (a window over each priority), or none while cached."""
+    first = Project.objects.order_by("code")[:PROJECTS_PER_PRIORITY]
+    priorities = plan.priorities.prefetch_related(
+        Prefetch("projects", queryset=first, to_attr="first_projects")
+    )
+    return {priority.pk: priority.first_projects for priority in priorities}
+
+
+def _coverage_of(plan: RegionalPlan) -> coverage.Coverage:
+    """The plan's coverage (`portfolio.coverage`: its priorities with their
+    figures, the plan with its totals), each priority with its first projects."""
+    plan_coverage = coverage.plan_coverage(plan)
+    first = cached("first-projects", lambda: _first_projects(plan), plan.pk)
+    for priority in plan_coverage.priorities:
+        priority.first_projects = first.get(priority.pk, [])
+    return plan_coverage
+
+
+@login_required
+@require_safe
+def plan_detail(request, pk):
+    plan = access.get_plan(pk)
+    editor = access.can_edit_plan(request.user, plan)
+    plan_coverage = _coverage_of(plan)
+    context = {
+        "plan": plan,
+        "coverage": plan_coverage,
+        "priorities": plan_coverage.priorities,
+        "updates": plan.updates.all(),
+        "documents": plan.documents.select_related("uploaded_by"),
+        "history": services.plan_history(plan),
+        "can_edit": editor and plan.is_editable,
+        "can_send": editor and plan.status == Status.DRAFT,
+        "can_add_update": editor and plan.status == Status.VALIDATED,
+        "can_decide": accounts_access.is_headquarters_officer(request.user),
+    }
+    return render(request, "portfolio/plan_detail.html", context)
+
+
+@login_required
+@require_safe
+def plan_report(request, pk):
+    # Every signed-in user reads every plan: its report too.
+    plan = get_object_or_404(RegionalPlan.objects.select_related("region"), pk=pk)
+    # The coverage gives the plan its totals.
+    context = {
+        "plan": plan,
+        "coverage": coverage.plan_report_coverage(plan),
+        "update": coverage.latest_approved_update(plan),
+    }
+    return render(request, "portfolio/plan_report.html", context)

@@ -1,0 +1,190 @@
+"""The demo data makes sense together on the day it is seeded, as a donor or
+an auditor reads it: plans in force, dates that fit each project's status,
+spending within transfers, priorities costed in proportion to the money
+approved for their projects, decisions taken by the committee of the region
+they concern, and people reached adding up towards the targets.
+
+Seeded once for today and once for another day (each rolled back at the end):
+the data must hold together whenever it is seeded."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from coordination.models import Decision
+from funding.models import Expenditure, Mechanism
+from portfolio import coverage, ledgers
+from projects.models import ProgressReport, Project
+from regions.models import Office, PlanPriority, PlanUpdate, RegionalPlan
+
+NORTH = ["ML-5", "ML-6", "ML-7", "ML-8"]
+PEOPLE = ["women", "men", "girls", "boys"]
+# Today, and the first working day of a year: quarters and plan periods turn over.
+DAYS = [None, datetime.datetime(2030, 1, 2, 9, 0, tzinfo=datetime.UTC)]
+
+
+def seed() -> None:
+    call_command("seed_demo", password="demo-password-1", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="module", params=DAYS, ids=["today", "2030-01-02"])
+def demo(request, django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        if request.param is None:
+            seed()
+            yield
+        else:
+            with time_machine.travel(request.param, tick=False):
+                seed()
+                yield
+        transaction.set_rollback(True)
+
+
+pytestmark = [pytest.mark.usefixtures("demo"), pytest.mark.django_db]
+
+
+def _snapshot() -> dict:
+    return {
+        "plans": list(RegionalPlan.objects.values_list("pk", "status", "version")),
+        "costs": list(PlanPriority.objects.values_list("pk", "estimated_cost_usd", "version")),
+        "projects": list(
+            Project.objects.values_list("pk", "status", "version", "actual_start", "actual_end")
+        ),
+        "reports": ProgressReport.objects.count(),
+        "decisions": list(Decision.objects.values_list("pk", "project", "plan")),
+        "heads": list(Office.objects.values_list("pk", "head")),
+    }
+
+
+def test_a_second_run_changes_nothing():
+    before = _snapshot()
+
+    seed()
+
+    assert _snapshot() == before
+
+
+def test_each_northern_region_has_one_validated_plan_in_force_today():
+    today = timezone.localdate()
+    for code in NORTH:
+        validated = RegionalPlan.objects.filter(region__code=code, status="validated")
+        assert len(validated) == 1, code
+        plan = validated[0]
+        assert plan.period_start < today < plan.period_end, code
+        assert plan.validation_date <= today, code
+        assert f"{plan.period_start.year}-{plan.period_end.year}" in plan.title, code
+        others = RegionalPlan.objects.filter(region__code=code).exclude(pk=plan.pk)
+        assert not others.exclude(status="archived").exists(), code
+
+
+def test_plan_updates_cover_past_quarters_inside_their_plan():
+    today = timezone.localdate()
+    updates = PlanUpdate.objects.select_related("plan")
+    assert updates.filter(review_status="approved").exists()
+    for update in updates:
+        start, end = update.period_start, update.period_end
+        assert (start.day, start.month % 3) == (1, 1), update.pk
+        assert end == (start + datetime.timedelta(days=95)).replace(day=1) - datetime.timedelta(
+            days=1
+        ), update.pk
+        assert end < today, update.pk
+        assert update.plan.period_start <= start and end <= update.plan.period_end, update.pk
+
+
+def test_actual_dates_fit_each_projects_status_and_never_pass_today():
+    today = timezone.localdate()
+    recently = today - datetime.timedelta(days=90)
+    statuses = set()
+    for project in Project.objects.all():
+        status, start, end = project.status, project.actual_start, project.actual_end
+        statuses.add(status)
+        if status in ("pipeline", "submitted", "approved"):
+            assert (start, end) == (None, None), project.code
+        if status in ("pipeline", "submitted"):
+            assert project.planned_start > today, project.code
+        if status == "approved":
+            assert project.planned_start >= today - datetime.timedelta(days=60), project.code
+        if status in ("ongoing", "completed", "closed"):
+            assert start is not None and start <= today, project.code
+        if status == "ongoing":
+            assert end is None, project.code
+            assert project.planned_start <= today and project.planned_end >= recently, project.code
+        if status in ("completed", "closed"):
+            assert end is not None and start < end <= today, project.code
+            assert project.planned_end < today, project.code
+    assert {"pipeline", "submitted", "approved", "ongoing", "completed", "closed"} <= statuses
+
+
+def test_spending_stays_within_transfers_but_for_one_flagged_and_explained_project():
+    over = []
+    for mechanism in Mechanism.objects.all():
+        for project in ledgers.by_project(mechanism):
+            assert project.transferred_amount <= project.approved_amount, project.code
+            if project.spent_amount > project.transferred_amount:
+                over.append(project)
+    assert len(over) == 1
+    flagged = Expenditure.objects.filter(beyond_transfers=True)
+    assert [expenditure.project for expenditure in flagged] == over
+    assert flagged[0].explanation.strip()
+
+
+def test_priorities_are_costed_in_proportion_to_the_money_approved_for_their_projects():
+    rates = []
+    for plan in RegionalPlan.objects.filter(status="validated"):
+        for priority in coverage.plan_coverage(plan).priorities:
+            assert priority.estimated_cost_usd, priority.code
+            assert priority.project_count, priority.code
+            rates.append(priority.coverage)
+    within = [rate for rate in rates if 50 <= rate <= 100]
+    gaps = [rate for rate in rates if rate < 50]
+    over = [rate for rate in rates if rate > 100]
+    assert len(within) >= 0.75 * len(rates), rates
+    assert 1 <= len(gaps) <= 2, rates
+    assert all(rate >= 20 for rate in gaps), rates
+    assert len(over) <= 1 and all(105 <= rate <= 115 for rate in over), rates
+
+
+def test_decisions_naming_a_project_or_plan_are_taken_by_a_body_of_its_region():
+    decisions = Decision.objects.select_related("meeting__body", "project", "plan")
+    about_projects = decisions.exclude(project=None)
+    about_plans = decisions.exclude(plan=None)
+    assert about_projects.count() >= 4 and about_plans.count() >= 4
+    for decision in about_projects:
+        assert decision.meeting.body.region_id in (None, decision.project.region_id), decision.pk
+    for decision in about_plans:
+        assert decision.meeting.body.region_id in (None, decision.plan.region_id), decision.pk
+    assert about_plans.filter(meeting__body__region=None).exists()
+
+
+def test_people_reached_grow_report_after_report_within_the_targets():
+    reports = ProgressReport.objects.select_related("project").order_by("project", "period_start")
+    previous = {}
+    for report in reports:
+        project = report.project
+        reached = [getattr(report, f"{group}_reached") for group in PEOPLE]
+        targets = [getattr(project, group) for group in PEOPLE]
+        assert all(count <= target for count, target in zip(reached, targets, strict=True))
+        assert report.period_end <= timezone.localdate(), project.code
+        if project.pk in previous:
+            before = previous[project.pk]
+            assert all(now >= then for now, then in zip(reached, before, strict=True))
+            assert sum(reached) > sum(before), project.code
+        previous[project.pk] = reached
+    assert sum(sum(counts) for counts in previous.values()) > 0
+
+
+def test_a_good_share_of_ongoing_and_completed_projects_have_an_approved_report():
+    started = Project.objects.filter(status__in=["ongoing", "completed"])
+    reported = started.filter(progress_reports__review_status="approved").distinct()
+    assert reported.count() >= Decimal("0.6") * started.count() > 0
+    assert set(ProgressReport.objects.values_list("project__status", flat=True)) <= {
+        "ongoing",
+        "completed",
+        "closed",
+    }
