@@ -43,7 +43,11 @@ class WindowInline(admin.TabularInline):
 
 
 @admin.register(Mechanism)
-class MechanismAdmin(admin.ModelAdmin):
+class MechanismAdmin(SimpleHistoryAdmin):
+    """The mechanisms' rules, their windows and tranche schedule: each change
+    is kept in history with who made it (the windows' and steps' through the
+    history middleware), shown on the mechanism's page and on /audit/."""
+
     list_display = ["code", "acronym", "name_fr", "ceiling_usd", "max_duration_months"]
     inlines = [WindowInline, TrancheStepInline]
 

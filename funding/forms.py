@@ -5,7 +5,7 @@ English). The invariants are the services' to hold; the forms say early what
 they can say alone (a zero amount, a date to come)."""
 
 from django import forms
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import OnceMixin, VersionMixin
@@ -57,14 +57,16 @@ class AmountField(forms.DecimalField):
 
 
 class PastDateField(forms.DateField):
-    """A date that has happened: money received, approved, paid or spent."""
+    """A date that has happened: money pledged, received, approved, paid or
+    spent (or a few days ahead, where `MONEY_FUTURE_DAYS` allows it)."""
 
     widget = DATE_WIDGET
 
     def clean(self, value):
         day = super().clean(value)
-        if day is not None and day > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
+        problem = day and services.too_far_ahead(day)
+        if problem:
+            raise forms.ValidationError(problem)
         return day
 
 
@@ -85,6 +87,7 @@ class ContributionForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"pledged_on": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"pledged_on": PastDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

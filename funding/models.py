@@ -42,6 +42,11 @@ class MechanismRules(models.Model):
         abstract = True
 
 
+# The reason given on the history records that began the history of the
+# mechanisms' rules (migration 0009): the rules as they stood then, not a change.
+RULES_HISTORY_BEGAN = "State of the rules when their history began."
+
+
 class Mechanism(BilingualNameMixin, MechanismRules):
     """A financing mechanism for peace and security (QIP, TF, PBF)."""
 
@@ -76,6 +81,9 @@ class Mechanism(BilingualNameMixin, MechanismRules):
         blank=True,
         validators=PERCENT_VALIDATORS,
     )
+    # Its rules change rarely and matter to every project: who changed what is
+    # kept, and shown on the mechanism's page and on /audit/.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("financing mechanism")
@@ -98,6 +106,7 @@ class Window(BilingualNameMixin, MechanismRules):
     code = models.SlugField(_("code"), max_length=10)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("window")
@@ -143,6 +152,7 @@ class TrancheStep(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
     )
     milestone = models.CharField(_("paid"), max_length=20, choices=Milestone.choices)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("tranche step")

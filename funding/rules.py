@@ -69,4 +69,12 @@ def check_project(
             _("The window %(window)s does not belong to %(mechanism)s.")
             % {"window": window, "mechanism": mechanism}
         )
+    if window is None:
+        windows = [str(each) for each in mechanism.windows.all()]
+        if windows:
+            # Without its window, a project would escape the window's limits.
+            problems.append(
+                _("%(mechanism)s projects must name their window (%(windows)s).")
+                % {"mechanism": mechanism, "windows": ", ".join(windows)}
+            )
     return problems

@@ -8,6 +8,12 @@ refuses with a ValidationError naming the field and the figures. The USD
 equivalent of every amount is fixed here, at the rate of its date, and the
 rate is kept with it.
 
+Dates hold here too, whatever the entry point (pages, imports, admin, demo
+data): no money is dated more than `MONEY_FUTURE_DAYS` after today; no tranche
+before the project's first approval, none of the completion step before the
+project is completed; no spending before the first tranche unless it is
+flagged as beyond the money transferred and explained.
+
 Projects are passed in by the projects app, which calls these functions; this
 app never imports it.
 """
@@ -16,11 +22,14 @@ import datetime
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Min, OuterRef, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts import access
 from core.versioning import create_once, save_versioned
@@ -46,9 +55,37 @@ def _require_money_rights(user) -> None:
         raise PermissionDenied
 
 
-def _not_in_future(field: str, day: datetime.date) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: _("This date is in the future.")})
+def _day(day: datetime.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def too_far_ahead(day: datetime.date) -> str | None:
+    """Why money cannot be dated `day`, or None when it can: at most
+    `MONEY_FUTURE_DAYS` after today (0 by default: nothing ahead of today).
+    The forms say it too, before the service is called."""
+    ahead = settings.MONEY_FUTURE_DAYS
+    today = timezone.localdate()
+    latest = today + datetime.timedelta(days=ahead)
+    if day <= latest:
+        return None
+    if not ahead:
+        return _(
+            "This date is in the future. Money is recorded once it has happened: "
+            "%(date)s is after today, %(today)s."
+        ) % {"date": _day(day), "today": _day(today)}
+    return ngettext(
+        "This date is too far ahead: money may be dated at most %(days)d day after "
+        "today, %(latest)s at the latest, not %(date)s.",
+        "This date is too far ahead: money may be dated at most %(days)d days after "
+        "today, %(latest)s at the latest, not %(date)s.",
+        ahead,
+    ) % {"days": ahead, "latest": _day(latest), "date": _day(day)}
+
+
+def _not_too_far_ahead(field: str, day: datetime.date) -> None:
+    problem = too_far_ahead(day)
+    if problem:
+        raise ValidationError({field: problem})
 
 
 def _in_usd(amount: Decimal, currency: str, *, on: datetime.date, field: str) -> dict:
@@ -93,6 +130,7 @@ def record_contribution(
     """A donor's pledge; returns (contribution, created). A form posted twice
     records it once."""
     _require_money_rights(by)
+    _not_too_far_ahead("pledged_on", fields["pledged_on"])
     fields |= _in_usd(
         fields["amount"], fields["currency"], on=fields["pledged_on"], field="pledged_on"
     )
@@ -100,12 +138,57 @@ def record_contribution(
         return create_once(Contribution, by=by, token=token, recorded_by=by, **fields)
 
 
-def edit_contribution(contribution: Contribution, *, by, version: int, **fields) -> Contribution:
-    """Change a pledge. Its currency may change only while nothing is
-    deposited, and its amount never falls below what regular deposits brought."""
+# What the approvals charged to a contribution were decided on: once one is
+# charged, these stay as they are.
+CHARGED_BASIS = ("donor", "mechanism", "currency", "earmark_region", "earmark_pillar")
+
+
+def _key(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _keeps_its_basis(saved: Contribution, fields: dict) -> None:
+    """Refuse, on each field, a change of what approvals charged to `saved`
+    (as the database holds it) were decided on."""
+    changed = [
+        name
+        for name in CHARGED_BASIS
+        if name in fields
+        and _key(fields[name]) != getattr(saved, Contribution._meta.get_field(name).attname)
+    ]
+    if not changed:
+        return
+    decisions = list(
+        saved.approvals.order_by("approved_on", "pk").values_list("decision_reference", flat=True)
+    )
+    if not decisions:
+        return
+    shown = ", ".join(decisions[:3]) + (", …" if len(decisions) > 3 else "")
+    message = ngettext(
+        "The funding approval %(decisions)s is charged to this contribution: it keeps "
+        "the donor, mechanism, currency and earmark the approval was decided on.",
+        "%(count)d funding approvals (%(decisions)s) are charged to this contribution: it "
+        "keeps the donor, mechanism, currency and earmark they were decided on.",
+        len(decisions),
+    ) % {"count": len(decisions), "decisions": shown}
+    raise ValidationError(dict.fromkeys(changed, message))
+
+
+def edit_contribution(contribution_id: int, *, by, version: int, **fields) -> Contribution:
+    """Change a pledge to the posted `fields`, compared with the contribution as
+    the database holds it, read again under lock (never with a form's
+    instance, which validating the form already changed).
+
+    Once a funding approval is charged to it, its donor, mechanism, currency and
+    earmark (region, pillar) are locked. Its currency may change only while
+    nothing is deposited, and its amount never falls below what regular
+    deposits brought, so never below what approvals charged to it drew either
+    (they never exceed what was received)."""
     _require_money_rights(by)
+    _not_too_far_ahead("pledged_on", fields["pledged_on"])
     with transaction.atomic():
-        locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+        locked = Contribution.objects.select_for_update().get(pk=contribution_id)
+        _keeps_its_basis(locked, fields)
         regular = locked.deposits.filter(is_increase=False)
         if fields["currency"] != locked.currency and locked.deposits.exists():
             raise ValidationError(
@@ -122,14 +205,10 @@ def edit_contribution(contribution: Contribution, *, by, version: int, **fields)
                     % {"received": format_money(already, locked.currency)}
                 }
             )
-        if locked.mechanism_id != fields["mechanism"].pk and locked.approvals.exists():
-            raise ValidationError(
-                {"mechanism": _("Projects were already approved on this contribution.")}
-            )
         fields |= _in_usd(
             fields["amount"], fields["currency"], on=fields["pledged_on"], field="pledged_on"
         )
-        return save_versioned(contribution, by=by, version=version, **fields)
+        return save_versioned(locked, by=by, version=version, **fields)
 
 
 def record_deposit(
@@ -149,7 +228,7 @@ def record_deposit(
     marked as an increase may.
     """
     _require_money_rights(by)
-    _not_in_future("received_on", received_on)
+    _not_too_far_ahead("received_on", received_on)
     with transaction.atomic():
         locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
         if token and Deposit.objects.filter(creation_token=token).exists():
@@ -307,7 +386,7 @@ def approve_funding(
     second sees the first.
     """
     _require_money_rights(by)
-    _not_in_future("approved_on", approved_on)
+    _not_too_far_ahead("approved_on", approved_on)
     with transaction.atomic():
         project = _lock_project(project)
         if token and FundingApproval.objects.filter(creation_token=token).exists():
@@ -425,17 +504,37 @@ def record_tranche(
     step: TrancheStep | None = None,
 ) -> tuple[Tranche, bool]:
     """A transfer to the implementing partner; returns (tranche, created).
-    What is transferred never exceeds what is approved."""
+    What is transferred never exceeds what is approved; nothing is paid before
+    the project's first approval, and the step paid at completion only once the
+    project is completed."""
     _require_money_rights(by)
-    _not_in_future("paid_on", paid_on)
+    _not_too_far_ahead("paid_on", paid_on)
     with transaction.atomic():
         project = _lock_project(project)
         if token and Tranche.objects.filter(creation_token=token).exists():
             return Tranche.objects.get(creation_token=token), False
         _in_project_currency(project, currency)
-        if step is not None and step.mechanism_id != project.mechanism_id:
-            raise ValidationError({"step": _("This step belongs to another mechanism.")})
-        approved = _total(project.funding_approvals.all())
+        if step is not None:
+            _payable_step(project, step)
+        approvals = project.funding_approvals.aggregate(
+            total=Sum("amount"), first=Min("approved_on")
+        )
+        if approvals["first"] is not None and paid_on < approvals["first"]:
+            raise ValidationError(
+                {
+                    "paid_on": _(
+                        "A tranche is paid after the project's funding is approved: this one "
+                        "is dated %(date)s, before the first approval of %(project)s, on "
+                        "%(approved_on)s."
+                    )
+                    % {
+                        "date": _day(paid_on),
+                        "project": project.code,
+                        "approved_on": _day(approvals["first"]),
+                    }
+                }
+            )
+        approved = approvals["total"] or ZERO
         after = _total(project.tranches.all()) + amount
         if after > approved:
             raise ValidationError(
@@ -465,6 +564,27 @@ def record_tranche(
         return tranche, True
 
 
+def _payable_step(project, step: TrancheStep) -> None:
+    if step.mechanism_id != project.mechanism_id:
+        raise ValidationError({"step": _("This step belongs to another mechanism.")})
+    # Closed projects would do too, but they take no more money (`_lock_project`).
+    completed = (project.Status.COMPLETED, project.Status.CLOSED)
+    if step.milestone == TrancheStep.Milestone.COMPLETION and project.status not in completed:
+        raise ValidationError(
+            {
+                "step": _(
+                    "The tranche “%(step)s” is paid once the project is completed; "
+                    "%(project)s is %(status)s."
+                )
+                % {
+                    "step": step,
+                    "project": project.code,
+                    "status": project.get_status_display(),
+                }
+            }
+        )
+
+
 def record_expenditure(
     project,
     *,
@@ -479,9 +599,10 @@ def record_expenditure(
     explanation: str = "",
 ) -> tuple[Expenditure, bool]:
     """Spending the partner reported; returns (expenditure, created).
-    Spending beyond what was transferred needs the flag and an explanation."""
+    Spending beyond what was transferred, or before the first tranche, needs
+    the flag and an explanation."""
     _require_money_rights(by)
-    _not_in_future("spent_on", spent_on)
+    _not_too_far_ahead("spent_on", spent_on)
     explanation = explanation.strip()
     if beyond_transfers and not explanation:
         raise ValidationError(
@@ -492,7 +613,23 @@ def record_expenditure(
         if token and Expenditure.objects.filter(creation_token=token).exists():
             return Expenditure.objects.get(creation_token=token), False
         _in_project_currency(project, currency)
-        transferred = _total(project.tranches.all())
+        tranches = project.tranches.aggregate(total=Sum("amount"), first=Min("paid_on"))
+        if tranches["first"] is not None and spent_on < tranches["first"] and not beyond_transfers:
+            raise ValidationError(
+                {
+                    "spent_on": _(
+                        "This expenditure is dated %(date)s, before the first tranche to "
+                        "%(project)s, paid on %(paid_on)s. If the partner spent before it "
+                        "received money, tick “beyond the money transferred” and explain."
+                    )
+                    % {
+                        "date": _day(spent_on),
+                        "project": project.code,
+                        "paid_on": _day(tranches["first"]),
+                    }
+                }
+            )
+        transferred = tranches["total"] or ZERO
         after = _total(project.expenditures.all()) + amount
         if after > transferred and not beyond_transfers:
             raise ValidationError(
@@ -541,15 +678,29 @@ def deletion_problems(record) -> list[str]:
         if _total(contribution.approvals.all(), "amount_usd") > left:
             return [_("Without this deposit, the approvals charged to it would exceed receipts.")]
     elif isinstance(record, FundingApproval):
-        approved = _total(record.project.funding_approvals.exclude(pk=record.pk))
-        if _total(record.project.tranches.all()) > approved:
+        others = record.project.funding_approvals.exclude(pk=record.pk)
+        left = others.aggregate(total=Sum("amount"), first=Min("approved_on"))
+        if _total(record.project.tranches.all()) > (left["total"] or ZERO):
             return [_("Without this approval, the tranches paid would exceed the approvals.")]
+        if left["first"] and record.project.tranches.filter(paid_on__lt=left["first"]).exists():
+            return [_("Without this approval, a tranche would be dated before the first approval.")]
     elif isinstance(record, Tranche):
         project = record.project
-        transferred = _total(project.tranches.exclude(pk=record.pk))
+        others = project.tranches.exclude(pk=record.pk)
+        left = others.aggregate(total=Sum("amount"), first=Min("paid_on"))
         unexplained = not project.expenditures.filter(beyond_transfers=True).exists()
-        if unexplained and _total(project.expenditures.all()) > transferred:
+        if unexplained and _total(project.expenditures.all()) > (left["total"] or ZERO):
             return [_("Without this tranche, the spending would exceed the transfers.")]
+        unflagged = project.expenditures.filter(beyond_transfers=False)
+        if left["first"]:
+            unflagged = unflagged.filter(spent_on__lt=left["first"])
+        if unflagged.exists():
+            return [
+                _(
+                    "Without this tranche, spending not flagged as beyond the money "
+                    "transferred would be dated before the first tranche."
+                )
+            ]
     return []
 
 

@@ -262,6 +262,12 @@ COVERAGE_GAP_THRESHOLD = environment.read_int(
     env, "COVERAGE_GAP_THRESHOLD", default=50, minimum=1, maximum=100
 )
 
+# --- Money ----------------------------------------------------------------------------
+# How many days after today a pledge, deposit, approval, tranche or expenditure
+# may be dated (funding.services): 0, the default, records money once it has
+# happened, never ahead.
+MONEY_FUTURE_DAYS = environment.read_int(env, "MONEY_FUTURE_DAYS", default=0, maximum=366)
+
 # --- Internationalisation -------------------------------------------------------
 
 LANGUAGE_CODE = "fr"

@@ -71,6 +71,11 @@ PAGES = {
     "coordination.meeting": ("coordination:meeting", "id", ""),
     "coordination.decision": ("coordination:decision", "id", ""),
     "funding.exchangerate": ("funding:rate_list", None, "?currency={currency}"),
+    # A mechanism's rules and their changes are on its page; its windows and
+    # tranche steps are edited with it in admin.
+    "funding.mechanism": ("funding:detail", "code", "#rules"),
+    "funding.window": ("admin:funding_mechanism_change", "mechanism_id", ""),
+    "funding.tranchestep": ("admin:funding_mechanism_change", "mechanism_id", ""),
     "funding.contribution": ("funding:contribution_detail", "id", ""),
     "funding.deposit": ("funding:contribution_detail", "contribution_id", ""),
     "funding.fundingapproval": ("projects:detail", "project_id", "#money"),
@@ -92,6 +97,7 @@ NAMES = {
     "coordination.meeting": lambda record: date_format(
         timezone.localtime(record.starts_at), "SHORT_DATE_FORMAT"
     ),
+    "funding.window": lambda record: record.name,
     "funding.contribution": lambda record: (
         f"{record.amount} {record.currency} ({date_format(record.pledged_on, 'SHORT_DATE_FORMAT')})"
     ),

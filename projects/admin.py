@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from funding.money import format_money
 from projects import services
 from projects.models import (
     Indicator,
@@ -39,8 +43,26 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+class ProjectAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The portal's rule for a funded project's money (mechanism, window and
+        # currency are read-only then, so only the budget and the earmarks
+        # remain to check); the row stays locked until admin has saved.
+        if self.instance.pk:
+            problems = services.money_basis_problems(self.instance.pk, cleaned)
+            for field, message in problems.items():
+                self.add_error(field if field in self.fields else None, message)
+            # The mechanism's rules (ceiling, duration, window), as the
+            # portal's forms check them: the saved values with the posted ones.
+            for message in services.rule_problems_of_change(self.instance.pk, cleaned):
+                self.add_error(None, message)
+        return cleaned
+
+
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
+    form = ProjectAdminForm
     list_display = ["code", "title", "region", "mechanism", "status", "budget_amount"]
     list_filter = ["status", "mechanism", "region", "gender_marker"]
     list_select_related = ["region", "mechanism"]
@@ -48,6 +70,25 @@ class ProjectAdmin(SimpleHistoryAdmin):
     readonly_fields = ["code", "status", "version", "created_by"]
     autocomplete_fields = ["cercles", "priority", "implementing_partner", "focal_point"]
     inlines = [LocationInline, IndicatorInline, StatusChangeInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and services.approved_funding(obj.pk) is not None:
+            fields += services.MONEY_BASIS
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        approved = services.approved_funding(obj.pk) if obj is not None else None
+        if approved is None:
+            return fieldsets
+        (name, options), *others = fieldsets
+        notice = _(
+            "Funding of %(approved)s is approved for this project: its mechanism, window "
+            "and currency can no longer change, and its budget cannot fall below that amount."
+        ) % {"approved": format_money(approved, obj.budget_currency)}
+        # Admin shows a fieldset's description as HTML.
+        return [(name, {**options, "description": escape(notice)}), *others]
 
     def save_model(self, request, obj, form, change):
         if change:

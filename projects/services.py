@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,6 +19,8 @@ from accounts import access
 from core.files import attach_file
 from core.versioning import create_once, save_versioned
 from funding import rates, rules
+from funding.models import Contribution, FundingApproval
+from funding.money import format_money
 from projects.models import (
     MALI_LATITUDE,
     MALI_LONGITUDE,
@@ -72,6 +74,26 @@ def rule_problems(values: dict) -> list[str]:
         start=values.get("planned_start"),
         end=values.get("planned_end"),
     )
+
+
+def rule_problems_of_change(project_id: int, fields: dict) -> list[str]:
+    """What the project would break of its mechanism's rules with `fields`
+    (as a form cleaned them) over its values as saved, read again from the
+    database, never from a form's instance."""
+    saved = Project.objects.filter(pk=project_id).values(*RULE_FIELDS).get()
+    values = {name: saved[name] for name in RULE_FIELDS}
+    for name in ("mechanism", "window"):
+        values[name] = _related(name, values[name])
+    values.update({name: value for name, value in fields.items() if name in RULE_FIELDS})
+    return rule_problems(values)
+
+
+def _related(name: str, pk: int | None):
+    """The mechanism or window with primary key `pk` (None stays None)."""
+    if pk is None:
+        return None
+    field = Project._meta.get_field(name)
+    return field.related_model.objects.get(pk=pk)
 
 
 def budget_in_usd(
@@ -132,11 +154,16 @@ def consistency_problems(values: dict, cercles=()) -> dict[str, str]:
     return problems
 
 
-def _check(values: dict, cercles=()) -> None:
+def _problems(values: dict, cercles=()) -> dict:
     problems: dict = consistency_problems(values, cercles)
     broken_rules = rule_problems(values)
     if broken_rules:
         problems["__all__"] = broken_rules
+    return problems
+
+
+def _check(values: dict, cercles=()) -> None:
+    problems = _problems(values, cercles)
     if problems:
         raise ValidationError(problems)
 
@@ -172,45 +199,114 @@ def create_project(
 
 
 def edit_project(project: Project, *, by, version: int, cercles=None, **fields) -> Project:
-    """Save changes made from `version`; refused with EditConflict if someone
-    saved in between, and with the rules' messages if the budget or dates break them."""
-    if project.is_finished:
-        raise ValidationError(
-            _("A %(status)s project can no longer be changed.")
-            % {"status": project.get_status_display()}
-        )
-    values = {name: getattr(project, name) for name in RULE_FIELDS | {"region", "priority"}}
-    values.update(fields)
-    _check(values, cercles if cercles is not None else project.cercles.all())
-    _check_money_still_fits(project, fields)
+    """Save `fields` (and the cercles) as changes made from `version`; refused
+    with EditConflict if someone saved in between, and with the messages of
+    what they break: the mechanism's rules, and once funding is approved, what
+    the project's money is counted on (`money_basis_problems`).
+
+    `project` only says which project. What the changes are compared with is
+    the project as saved, read again under lock: a ModelForm's instance
+    already holds the posted values once the form is valid."""
     with transaction.atomic():
-        saved = save_versioned(project, by=by, version=version, **_with_budget_usd(values, fields))
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        if current.is_finished:
+            raise ValidationError(
+                _("A %(status)s project can no longer be changed.")
+                % {"status": current.get_status_display()}
+            )
+        values = {name: getattr(current, name) for name in RULE_FIELDS | {"region", "priority"}}
+        values.update(fields)
+        problems = _problems(values, cercles if cercles is not None else current.cercles.all())
+        for name, message in _money_basis_problems(current, fields).items():
+            problems.setdefault(name, message)
+        _raise_problems(problems)
+        saved = save_versioned(current, by=by, version=version, **_with_budget_usd(values, fields))
         if cercles is not None:
             saved.cercles.set(cercles)
     return saved
 
 
-def _check_money_still_fits(project: Project, fields: dict) -> None:
-    """Once money is approved, the project keeps the currency and mechanism
-    its money is counted in, and stays within the earmarks of the
-    contributions that fund it."""
-    approvals = list(project.funding_approvals.select_related("contribution__earmark_region"))
-    if not approvals:
-        return
-    problems = {}
-    for name in ("budget_currency", "mechanism"):
-        if name in fields and fields[name] != getattr(project, name):
-            problems[name] = _("Funding is approved for this project: this can no longer change.")
-    changed = copy.copy(project)
-    for name, value in fields.items():
-        setattr(changed, name, value)
-    for approval in approvals:
-        if approval.contribution and not approval.contribution.may_fund(changed):
-            problems["region"] = _(
-                "The contribution that funds this project is earmarked for %(earmark)s."
-            ) % {"earmark": approval.contribution.earmark}
-    if problems:
-        raise ValidationError(problems)
+# --- The basis of a funded project's money --------------------------------------------
+# Approvals, tranches and expenditure are recorded in the project's currency,
+# under its mechanism (and window), within its funders' earmarks: once any
+# funding is approved, those stay, and the budget covers what is approved. The
+# portal's forms and Django admin both ask `money_basis_problems`.
+
+MONEY_BASIS = ("mechanism", "window", "budget_currency")
+
+
+def approved_funding(project_id: int) -> Decimal | None:
+    """What is approved for the project, in its currency (which its approvals
+    share); None while nothing is."""
+    return FundingApproval.objects.filter(project=project_id).aggregate(total=Sum("amount"))[
+        "total"
+    ]
+
+
+def locked_reason(name: str) -> str:
+    """Why `name`, one of MONEY_BASIS, no longer changes."""
+    reasons = {
+        "mechanism": _("Funding is approved for this project: its mechanism can no longer change."),
+        "window": _("Funding is approved for this project: its window can no longer change."),
+        "budget_currency": _(
+            "Funding is approved for this project: its currency can no longer change."
+        ),
+    }
+    return reasons[name]
+
+
+def budget_floor(approved: Decimal, currency: str) -> str:
+    """The lowest budget a project with `approved` may have, in words."""
+    return _("The budget cannot fall below the %(approved)s already approved.") % {
+        "approved": format_money(approved, currency)
+    }
+
+
+def money_basis_problems(project_id: int, values: dict) -> dict[str, str]:
+    """Field → message for what saving `values` (the fields being saved, as a
+    form cleaned them) would break of a funded project's money: a change of
+    mechanism, window or currency, a budget below what is approved, a region
+    or priority outside its funders' earmarks. Empty while nothing is approved.
+
+    Reads the project as saved and locks it: call it in the transaction that
+    then saves, so that an approval recorded meanwhile (which locks the same
+    row first) waits, or is counted."""
+    current = Project.objects.select_for_update().get(pk=project_id)
+    return _money_basis_problems(current, values)
+
+
+def _money_basis_problems(current: Project, values: dict) -> dict[str, str]:
+    approved = approved_funding(current.pk)
+    if approved is None:
+        return {}
+    problems = {
+        name: locked_reason(name)
+        for name in MONEY_BASIS
+        if name in values and _differs(current, name, values[name])
+    }
+    budget = values.get("budget_amount")
+    if budget is not None and budget < approved:
+        problems["budget_amount"] = budget_floor(approved, current.budget_currency)
+    if {"region", "priority"} & values.keys():
+        changed = copy.copy(current)
+        for name in {"region", "priority"} & values.keys():
+            setattr(changed, name, values[name])
+        funders = Contribution.objects.filter(approvals__project=current.pk).distinct()
+        for contribution in funders.select_related("earmark_region"):
+            if not contribution.may_fund(changed):
+                problems["region"] = _(
+                    "The contribution that funds this project is earmarked for %(earmark)s."
+                ) % {"earmark": contribution.earmark}
+    return problems
+
+
+def _differs(current: Project, name: str, value) -> bool:
+    """Whether `value` (a model instance for a relation) differs from the
+    saved value of the field `name`, compared by id for relations."""
+    field = Project._meta.get_field(name)
+    if field.is_relation:
+        return getattr(current, field.attname) != getattr(value, "pk", value)
+    return getattr(current, name) != value
 
 
 # The moves people make, by name: (model transition, whose decision it is).

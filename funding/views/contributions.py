@@ -206,9 +206,11 @@ def contribution_edit(request, pk):
     }
 
     def save(data):
+        # The service compares the posted values with the row it reads again
+        # under lock: the form's instance already holds the posted values.
         fields = {name: data[name] for name in CONTRIBUTION_FIELDS}
         return services.edit_contribution(
-            contribution, by=request.user, version=data["version"], **fields
+            contribution.pk, by=request.user, version=data["version"], **fields
         )
 
     def done(edited):

@@ -1,15 +1,18 @@
 """The mechanisms' pages: the ledger of every mechanism, one mechanism's ledger
-by donor, region, year and project with its rules, and the project ledger as
-CSV and XLSX. Every figure is summed by the database (`portfolio.ledgers`)."""
+by donor, region, year and project with its rules and their changes, and the
+project ledger as CSV and XLSX. Every figure is summed by the database
+(`portfolio.ledgers`)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.security_log import logs_export
+from core.history import HistoryEntry, changes_between
 from funding.access import can_record_money
 from funding.figures import delivery_rate
-from funding.models import Mechanism
+from funding.models import RULES_HISTORY_BEGAN, Mechanism, TrancheStep, Window
 from portfolio import exports, ledgers
 
 PROJECTS_PER_PAGE = 25
@@ -45,6 +48,54 @@ def mechanism_list(request):
     return render(request, "portfolio/mechanism_list.html", context)
 
 
+def _rule_changes(mechanism: Mechanism) -> list[HistoryEntry]:
+    """Changes to the mechanism's rules, its windows and its tranche schedule,
+    newest first, "field: old → new" (three queries, one per history table).
+
+    Not `core.history.history_of`: it names each record with the model's
+    `__str__`, and a window's reads its mechanism, one query per record; here
+    the mechanism goes without saying. The records that began the history
+    (`RULES_HISTORY_BEGAN`) are what the first change compares with, not
+    changes, and neither is the creation of the mechanism itself."""
+
+    def step(record) -> str:
+        shown = TrancheStep(percent=record.percent, milestone=record.milestone)
+        return _("Tranche schedule: %(step)s") % {"step": shown}
+
+    def window(record) -> str:
+        return _("Window %(window)s") % {"window": f"{mechanism.acronym} {record.code.upper()}"}
+
+    sources = [
+        (Mechanism, mechanism.history.all(), lambda record: record.acronym),
+        (Window, Window.history.filter(mechanism_id=mechanism.pk), window),
+        (TrancheStep, TrancheStep.history.filter(mechanism_id=mechanism.pk), step),
+    ]
+    entries = []
+    for model, records, subject in sources:
+        previous = {}
+        ordered = records.select_related("history_user").order_by("history_date", "history_id")
+        for record in ordered:
+            before, previous[record.id] = previous.get(record.id), record
+            if record.history_change_reason == RULES_HISTORY_BEGAN:
+                continue
+            if model is Mechanism and record.history_type == "+":
+                continue
+            changes = changes_between(model, before, record) if before else []
+            if record.history_type == "~" and not changes:
+                continue
+            entries.append(
+                HistoryEntry(
+                    at=record.history_date,
+                    user=record.history_user,
+                    subject=subject(record),
+                    kind=record.history_type,
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
 @login_required
 @require_safe
 def mechanism_detail(request, code):
@@ -64,6 +115,7 @@ def mechanism_detail(request, code):
         "page_obj": page,
         "projects": _with_delivery_rates(projects),
         "querystring": "",
+        "rule_changes": _rule_changes(mechanism),
     }
     return render(request, "portfolio/mechanism_detail.html", context)
 

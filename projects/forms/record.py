@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse_lazy
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Organisation
@@ -53,7 +54,8 @@ def _date_input():
 
 def model_fields(form: forms.ModelForm) -> dict:
     """The cleaned model values the services take as keywords (not the cercles,
-    which are passed on their own, nor the token or version)."""
+    which are passed on their own, nor the token or version): what was posted,
+    never the form's instance, which `is_valid()` has already changed."""
     return {name: form.cleaned_data[name] for name in form._meta.fields if name != "cercles"}
 
 
@@ -78,7 +80,45 @@ class BudgetFieldsMixin(forms.ModelForm):
         return amount
 
 
-class ProjectForm(BudgetFieldsMixin, forms.ModelForm):
+class MoneyBasisMixin(forms.ModelForm):
+    """Once funding is approved for the project, the fields its money is
+    counted on (`services.MONEY_BASIS`) are shown disabled with the reason,
+    and the budget with what it cannot fall below.
+
+    The service is what refuses. Browsers do not send a disabled field, and
+    Django would ignore one posted anyway and save as if nothing had been
+    asked: a value that is posted is passed on instead, so that the service
+    refuses a change with its reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        project = self.instance
+        approved = services.approved_funding(project.pk) if project.pk else None
+        self.locked = (
+            [] if approved is None else [n for n in services.MONEY_BASIS if n in self.fields]
+        )
+        for name in self.locked:
+            self.fields[name].disabled = True
+            self.fields[name].help_text = escape(services.locked_reason(name))
+        if approved is not None and "budget_amount" in self.fields:
+            self.fields["budget_amount"].help_text = escape(
+                services.budget_floor(approved, project.budget_currency)
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.locked:
+            bound = self[name]
+            if bound.field.widget.value_omitted_from_data(self.data, self.files, bound.html_name):
+                continue
+            try:
+                cleaned[name] = bound.field.clean(bound.data)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        return cleaned
+
+
+class ProjectForm(MoneyBasisMixin, BudgetFieldsMixin, forms.ModelForm):
     class Meta:
         model = Project
         fields = RECORD_FIELDS
@@ -182,7 +222,7 @@ class ProjectEditForm(VersionMixin, ProjectForm):
     pass
 
 
-class BudgetForm(VersionMixin, BudgetFieldsMixin, forms.ModelForm):
+class BudgetForm(VersionMixin, MoneyBasisMixin, BudgetFieldsMixin, forms.ModelForm):
     """What fund managers change: the money, nothing else."""
 
     class Meta:

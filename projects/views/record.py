@@ -141,6 +141,8 @@ def project_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
+            # The posted values go as keywords; `project` only names the
+            # project, as is_valid() has copied those values onto it.
             services.edit_project(
                 project,
                 by=request.user,

@@ -116,3 +116,23 @@ def test_pbf_windows_limit_the_duration(window, months, allowed):
     )
 
     assert (problems == []) is allowed
+
+
+@pytest.mark.django_db
+def test_a_pbf_project_without_a_window_is_refused_naming_the_windows():
+    with translation.override("en"):
+        problems = rules.check_project(
+            mechanism=Mechanism.objects.get(code="pbf"),
+            window=None,
+            budget=Decimal("1000000"),
+            currency="USD",
+            start=datetime.date(2024, 1, 1),
+            end=datetime.date(2030, 12, 31),  # longer than either window allows
+        )
+
+    assert len(problems) == 1
+    assert "must name their window" in problems[0]
+
+
+def test_a_mechanism_without_windows_needs_none(db):
+    assert _qip_problems("40000", "USD") == []

@@ -53,7 +53,7 @@ def plan():
         plan=plan, code="AXE-2", title="Autorité de l'État", estimated_cost_usd=D("50000.00")
     )
 
-    qip = ProjectFactory(code="QIP-2024-GAO-201", title="Forage de Tacharane", priority=water)
+    qip = ProjectFactory(code="QIP-2024-GAO-R01", title="Forage de Tacharane", priority=water)
     FundingApprovalFactory(project=qip, amount=D("10000.00"))
     FundingApprovalFactory(project=qip, amount=D("5000.00"))
     ExpenditureFactory(project=qip, amount=D("3000.00"))
@@ -72,7 +72,7 @@ def plan():
         )
     for amount, usd in (("1200000.00", "2000.00"), ("600000.00", "1000.00")):
         ExpenditureFactory(project=trust_fund, amount=D(amount), currency="XOF", amount_usd=D(usd))
-    ProjectFactory(code="QIP-2024-GAO-299", title="Marché hors plan")  # no priority
+    ProjectFactory(code="QIP-2024-GAO-R99", title="Marché hors plan")  # no priority
 
     first = PlanUpdateFactory(
         plan=plan,
@@ -182,7 +182,7 @@ def test_report_lists_the_projects_of_each_priority_with_their_money(client_for,
     }
     assert groups == {
         "AXE-1": [
-            ("QIP-2024-GAO-201", "QIP", D("15000"), D("4500.50")),
+            ("QIP-2024-GAO-R01", "QIP", D("15000"), D("4500.50")),
             ("TF-2024-GAO-201", "TF", D("15000"), D("3000")),
         ],
         "AXE-2": [],
@@ -193,7 +193,7 @@ def test_report_lists_the_projects_of_each_priority_with_their_money(client_for,
     assert f"3,000.00{NBSP}USD" in page
     assert "6,000,000" not in page  # amounts in francs are counted in dollars
     assert "No project is linked to this priority yet." in page
-    assert "QIP-2024-GAO-299" not in page
+    assert "QIP-2024-GAO-R99" not in page
 
 
 def test_report_prints_with_the_print_stylesheet_and_page_breaks(client_for, viewer, plan):

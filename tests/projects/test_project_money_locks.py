@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from funding.models import Mechanism
 from projects import services
@@ -40,6 +41,46 @@ def test_funded_project_keeps_its_currency(hq_user, funded_qip):
     assert "budget_currency" in error.value.error_dict
     funded_qip.refresh_from_db()
     assert funded_qip.budget_currency == "USD"
+
+
+def test_funded_project_keeps_its_currency_when_the_object_passed_already_holds_the_new_one(
+    hq_user, funded_qip
+):
+    # As a ModelForm's instance does once the form is valid: the service
+    # compares with the project as saved, not with the object it is given.
+    funded_qip.budget_currency = "EUR"
+
+    with pytest.raises(ValidationError) as error:
+        services.edit_project(funded_qip, by=hq_user, version=1, budget_currency="EUR")
+
+    assert "budget_currency" in error.value.error_dict
+    assert Project.objects.get(pk=funded_qip.pk).budget_currency == "USD"
+
+
+def test_funded_project_budget_stays_at_or_above_what_is_approved(hq_user, funded_qip):
+    with pytest.raises(ValidationError) as error:
+        services.edit_project(funded_qip, by=hq_user, version=1, budget_amount=Decimal("39999.99"))
+
+    assert list(error.value.error_dict) == ["budget_amount"]
+    saved = services.edit_project(funded_qip, by=hq_user, version=1, budget_amount=Decimal("40000"))
+    assert saved.budget_amount == Decimal("40000")
+
+
+def test_money_basis_problems_name_each_field(hq_user, funded_qip):
+    pbf = Mechanism.objects.get(code="pbf")
+    with transaction.atomic():
+        problems = services.money_basis_problems(
+            funded_qip.pk,
+            {
+                "mechanism": pbf,
+                "window": pbf.windows.first(),
+                "budget_currency": "EUR",
+                "budget_amount": Decimal("1"),
+                "title": "Autre titre",
+            },
+        )
+
+    assert set(problems) == {"mechanism", "window", "budget_currency", "budget_amount"}
 
 
 def test_funded_project_keeps_its_mechanism(hq_user, funded_qip):
