@@ -60,6 +60,17 @@ class Organisation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("coordination:organisation", args=[self.pk])
 
+    # Kinds of organisation that are local actors of Mali (when in Mali, or
+    # of no recorded country): what a Quick Impact Project must be
+    # implemented by.
+    LOCAL_KINDS = frozenset(
+        {Kind.NATIONAL_NGO, Kind.LOCAL_AUTHORITY, Kind.GOVERNMENT, Kind.PRIVATE}
+    )
+
+    @property
+    def is_local(self) -> bool:
+        return self.kind in self.LOCAL_KINDS and self.country.code in ("ML", "", None)
+
     @property
     def label(self) -> str:
         """Name with acronym, for lists: "Programme des Nations Unies… (PNUD)"."""

@@ -30,13 +30,16 @@ def check_project(
     start: datetime.date | None,
     end: datetime.date | None,
     on: datetime.date | None = None,
+    implementer=None,
 ) -> list[str]:
     """The rules of `mechanism` (and `window`) that this project breaks, each
     as a message quoting the rule; empty when it complies.
 
     A budget in another currency is converted at the rate of the month of `on`
     (today by default); without that rate the ceiling cannot be checked, which
-    is itself a problem that names the currency and the month.
+    is itself a problem that names the currency and the month. `implementer`,
+    the implementing partner once named, must be a local actor where the
+    mechanism says so (`coordination.models.Organisation.is_local`).
     """
     problems = []
     ceiling = window.effective_ceiling_usd if window else mechanism.ceiling_usd
@@ -68,6 +71,19 @@ def check_project(
         problems.append(
             _("The window %(window)s does not belong to %(mechanism)s.")
             % {"window": window, "mechanism": mechanism}
+        )
+    if implementer is not None and mechanism.local_implementers_only and not implementer.is_local:
+        problems.append(
+            _(
+                "%(mechanism)s projects are implemented by local actors (a national NGO or "
+                "civil society, a local authority, a government service or a Malian company); "
+                "%(partner)s is a %(kind)s."
+            )
+            % {
+                "mechanism": mechanism,
+                "partner": implementer,
+                "kind": implementer.get_kind_display(),
+            }
         )
     if window is None:
         windows = [str(each) for each in mechanism.windows.all()]

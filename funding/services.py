@@ -403,6 +403,7 @@ def approve_funding(
             start=project.planned_start,
             end=project.planned_end,
             on=approved_on,
+            implementer=project.implementing_partner,
         )
         if problems:
             raise ValidationError({"amount": problems})

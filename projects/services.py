@@ -38,6 +38,7 @@ from regions import access as region_access
 from reviews.models import Reviewable, ReviewStatus
 
 RULE_FIELDS = {
+    "implementing_partner",
     "budget_amount",
     "budget_currency",
     "planned_start",
@@ -73,6 +74,7 @@ def rule_problems(values: dict) -> list[str]:
         currency=values.get("budget_currency"),
         start=values.get("planned_start"),
         end=values.get("planned_end"),
+        implementer=values.get("implementing_partner"),
     )
 
 
@@ -82,14 +84,14 @@ def rule_problems_of_change(project_id: int, fields: dict) -> list[str]:
     database, never from a form's instance."""
     saved = Project.objects.filter(pk=project_id).values(*RULE_FIELDS).get()
     values = {name: saved[name] for name in RULE_FIELDS}
-    for name in ("mechanism", "window"):
+    for name in ("mechanism", "window", "implementing_partner"):
         values[name] = _related(name, values[name])
     values.update({name: value for name, value in fields.items() if name in RULE_FIELDS})
     return rule_problems(values)
 
 
 def _related(name: str, pk: int | None):
-    """The mechanism or window with primary key `pk` (None stays None)."""
+    """The mechanism, window or partner with primary key `pk` (None stays None)."""
     if pk is None:
         return None
     field = Project._meta.get_field(name)
