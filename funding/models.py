@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin
-from funding.money import rounded
+from funding.money import format_rate
 from regions.models import Pillar
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -240,12 +240,6 @@ class ExchangeRate(models.Model):
 
 MONEY_DIGITS = {"max_digits": 16, "decimal_places": 2}
 RATE_DIGITS = {"max_digits": 18, "decimal_places": 6}
-
-
-def format_rate(units_per_usd: Decimal) -> str:
-    """A rate as people read it: at most four decimals, in the locale's
-    format (641,33 in French, 641.33 in English)."""
-    return number_format(rounded(units_per_usd, 4).normalize(), force_grouping=True)
 
 
 class Money(models.Model):

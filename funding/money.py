@@ -25,6 +25,12 @@ def format_money(amount: Decimal | None, currency: str) -> str:
     return f"{number_format(rounded(amount, 2), 2, force_grouping=True)}\u00a0{currency}"
 
 
+def format_rate(units_per_usd: Decimal) -> str:
+    """A rate as people read it: at most four decimals, in the locale's
+    format (641,33 in French, 641.33 in English)."""
+    return number_format(rounded(units_per_usd, 4).normalize(), force_grouping=True)
+
+
 def format_whole(amount: Decimal | None) -> str:
     """An amount in whole units, grouped in the locale's way, for tables whose
     caption gives the currency."""

@@ -81,21 +81,13 @@ def rule_problems(values: dict) -> list[str]:
 def rule_problems_of_change(project_id: int, fields: dict) -> list[str]:
     """What the project would break of its mechanism's rules with `fields`
     (as a form cleaned them) over its values as saved, read again from the
-    database, never from a form's instance."""
-    saved = Project.objects.filter(pk=project_id).values(*RULE_FIELDS).get()
-    values = {name: saved[name] for name in RULE_FIELDS}
-    for name in ("mechanism", "window", "implementing_partner"):
-        values[name] = _related(name, values[name])
+    database, never from a form's instance (one query)."""
+    saved = Project.objects.select_related("mechanism", "window", "implementing_partner").get(
+        pk=project_id
+    )
+    values = {name: getattr(saved, name) for name in RULE_FIELDS}
     values.update({name: value for name, value in fields.items() if name in RULE_FIELDS})
     return rule_problems(values)
-
-
-def _related(name: str, pk: int | None):
-    """The mechanism, window or partner with primary key `pk` (None stays None)."""
-    if pk is None:
-        return None
-    field = Project._meta.get_field(name)
-    return field.related_model.objects.get(pk=pk)
 
 
 def budget_in_usd(
