@@ -31,6 +31,7 @@ def check_project(
     end: datetime.date | None,
     on: datetime.date | None = None,
     implementer=None,
+    indirect_costs: Decimal | None = None,
 ) -> list[str]:
     """The rules of `mechanism` (and `window`) that this project breaks, each
     as a message quoting the rule; empty when it complies.
@@ -40,6 +41,9 @@ def check_project(
     is itself a problem that names the currency and the month. `implementer`,
     the implementing partner once named, must be a local actor where the
     mechanism says so (`coordination.models.Organisation.is_local`).
+    `indirect_costs`, the part of the budget that pays the implementer's
+    indirect support costs once stated, may be at most the mechanism's rate
+    of the direct costs (the rest of the budget).
     """
     problems = []
     ceiling = window.effective_ceiling_usd if window else mechanism.ceiling_usd
@@ -85,6 +89,7 @@ def check_project(
                 "kind": implementer.get_kind_display(),
             }
         )
+    problems.extend(_indirect_cost_problems(mechanism, budget, currency, indirect_costs))
     if window is None:
         windows = [str(each) for each in mechanism.windows.all()]
         if windows:
@@ -94,3 +99,34 @@ def check_project(
                 % {"mechanism": mechanism, "windows": ", ".join(windows)}
             )
     return problems
+
+
+def _indirect_cost_problems(
+    mechanism: Mechanism, budget: Decimal | None, currency: str | None, indirect: Decimal | None
+) -> list[str]:
+    if indirect is None or budget is None:
+        return []
+    if indirect > budget:
+        return [_("The indirect support costs cannot exceed the budget.")]
+    rate = mechanism.indirect_cost_percent
+    if rate is None:
+        return []
+    direct = budget - indirect
+    allowed = (direct * rate / 100).quantize(Decimal("0.01"))
+    if indirect <= allowed:
+        return []
+    return [
+        _(
+            "%(mechanism)s pays indirect support costs of at most %(rate)s %% of the direct "
+            "costs: %(allowed)s %(currency)s on %(direct)s %(currency)s of direct costs; "
+            "this project states %(indirect)s %(currency)s."
+        )
+        % {
+            "mechanism": mechanism,
+            "rate": number_format(rate, 2 if rate % 1 else 0),
+            "allowed": number_format(allowed, 2, force_grouping=True),
+            "direct": number_format(direct, 2, force_grouping=True),
+            "indirect": number_format(indirect, 2, force_grouping=True),
+            "currency": currency or "",
+        }
+    ]

@@ -67,7 +67,16 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "mechanism", "region", "gender_marker"]
     list_select_related = ["region", "mechanism"]
     search_fields = ["code", "title", "summary"]
-    readonly_fields = ["code", "status", "version", "created_by"]
+    readonly_fields = [
+        "code",
+        "status",
+        "version",
+        "created_by",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
     autocomplete_fields = ["cercles", "priority", "implementing_partner", "focal_point"]
     inlines = [LocationInline, IndicatorInline, StatusChangeInline]
 

@@ -12,7 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from core.models import Attachment, Versioned
-from reviews.models import Reviewable, ReviewStatus
+from reviews.models import Reviewable, ReviewStatus, ReviewTrail
 
 MAX_BENEFICIARIES = 10_000_000
 MAX_BUDGET = Decimal("1000000000")  # a billion in any currency is a typing mistake here
@@ -115,7 +115,7 @@ def _people(sums: dict) -> dict:
     return {**people, "total": sum(people.values())}
 
 
-class Project(FSMModelMixin, Versioned):
+class Project(FSMModelMixin, ReviewTrail, Versioned):
     class Status(models.TextChoices):
         PIPELINE = "pipeline", _("pipeline")
         SUBMITTED = "submitted", _("submitted")
@@ -184,6 +184,19 @@ class Project(FSMModelMixin, Versioned):
     budget_currency = models.CharField(
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
+    indirect_cost_amount = models.DecimalField(
+        _("indirect support costs"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "The part of the budget that pays the implementer's indirect support costs, in "
+            "the budget's currency. Where the mechanism sets a rate (the Peacebuilding Fund: "
+            "7 %), it may be at most that share of the direct costs."
+        ),
+    )
     # Set by `projects.services.budget_in_usd` whenever the budget, its currency
     # or the planned start change: every total counts every budget through it.
     budget_usd = models.DecimalField(
@@ -226,14 +239,6 @@ class Project(FSMModelMixin, Versioned):
     gender_marker = models.PositiveSmallIntegerField(
         _("gender marker"), choices=GenderMarker.choices, default=GenderMarker.NOT_TARGETED
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
@@ -256,6 +261,14 @@ class Project(FSMModelMixin, Versioned):
             ),
             models.CheckConstraint(
                 condition=models.Q(budget_amount__gt=0), name="project_budget_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(indirect_cost_amount__isnull=True)
+                | models.Q(
+                    indirect_cost_amount__gte=0,
+                    indirect_cost_amount__lte=models.F("budget_amount"),
+                ),
+                name="project_indirect_costs_within_budget",
             ),
         ]
         indexes = [
@@ -289,6 +302,41 @@ class Project(FSMModelMixin, Versioned):
     @property
     def beneficiaries(self) -> int:
         return self.women + self.men + self.girls + self.boys
+
+    # The review of a project is the portal's one workflow (reviews.services):
+    # submitted by its office, approved or sent back by another officer.
+    review_kind = _("project")
+    REVIEW_FIELD = "status"
+    AWAITING = Status.SUBMITTED
+    REVIEW_STEPS = {"submit": "_submit", "approve": "_approve", "return": "_send_back"}
+
+    def review_problems(self, step: str) -> list[str]:
+        # The steps' conditions read funding and reports: projects.workflow.
+        from projects import workflow
+
+        return workflow.preconditions(self, step)
+
+    def state_refusal(self, step: str) -> str:
+        return _("A project that is %(status)s cannot take this step.") % {
+            "status": self.get_status_display()
+        }
+
+    def after_review_step(self, *, step: str, old_state: str, by, comment: str) -> None:
+        StatusChange.objects.create(
+            project=self, old_status=old_state, new_status=self.status, by=by, comment=comment
+        )
+
+    @classmethod
+    def queue_queryset(cls):
+        return cls._default_manager.select_related("created_by", "submitted_by", "region")
+
+    @classmethod
+    def returned_q(cls) -> models.Q:
+        return models.Q(status=cls.Status.PIPELINE, reviewed_by__isnull=False)
+
+    @classmethod
+    def draft_q(cls) -> models.Q:
+        return models.Q(status=cls.Status.PIPELINE, reviewed_by__isnull=True)
 
     # The allowed moves; projects.services makes them and records each one.
     @transition(field=status, source=Status.PIPELINE, target=Status.SUBMITTED)
@@ -447,6 +495,16 @@ class Indicator(models.Model):
         return ReviewStatus(status).label if status else ""
 
 
+def finished_project_problems(project: Project) -> list[str]:
+    """A closed or cancelled project's reports take no further step."""
+    if not project.is_finished:
+        return []
+    return [
+        _("The project is %(status)s: its reports can no longer be submitted or reviewed.")
+        % {"status": project.get_status_display()}
+    ]
+
+
 class IndicatorReport(Reviewable):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="reports"
@@ -492,6 +550,9 @@ class IndicatorReport(Reviewable):
     def queue_queryset(cls):
         return super().queue_queryset().select_related("indicator__project")
 
+    def review_problems(self, step: str) -> list[str]:
+        return super().review_problems(step) + finished_project_problems(self.indicator.project)
+
 
 class ProgressReport(Reviewable):
     project = models.ForeignKey(
@@ -524,6 +585,14 @@ class ProgressReport(Reviewable):
     )
     boys_reached = models.PositiveIntegerField(
         _("boys reached"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+    )
+    is_final = models.BooleanField(
+        _("final report"),
+        default=False,
+        help_text=_(
+            "The report on the whole project at its end: the project is completed once "
+            "headquarters has approved it."
+        ),
     )
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -559,6 +628,9 @@ class ProgressReport(Reviewable):
     @classmethod
     def queue_queryset(cls):
         return super().queue_queryset().select_related("project")
+
+    def review_problems(self, step: str) -> list[str]:
+        return super().review_problems(step) + finished_project_problems(self.project)
 
 
 class ProjectDocument(Attachment):

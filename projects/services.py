@@ -18,9 +18,10 @@ from django_fsm import can_proceed
 from accounts import access
 from core.files import attach_file
 from core.versioning import create_once, save_versioned
-from funding import rates, rules
+from funding import rates
 from funding.models import Contribution, FundingApproval
 from funding.money import format_money
+from projects import workflow
 from projects.models import (
     MALI_LATITUDE,
     MALI_LONGITUDE,
@@ -34,18 +35,11 @@ from projects.models import (
     ProjectCodeSequence,
     StatusChange,
 )
+from projects.workflow import RULE_FIELDS, rule_problems
 from regions import access as region_access
+from reviews import rules as review_rules
+from reviews import services as review_services
 from reviews.models import Reviewable, ReviewStatus
-
-RULE_FIELDS = {
-    "implementing_partner",
-    "budget_amount",
-    "budget_currency",
-    "planned_start",
-    "planned_end",
-    "mechanism",
-    "window",
-}
 
 
 def region_abbreviation(region) -> str:
@@ -61,21 +55,6 @@ def next_code(*, mechanism, year: int, region) -> str:
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{prefix}-{sequence.last:03d}"
-
-
-def rule_problems(values: dict) -> list[str]:
-    """What the project described by `values` breaks of its mechanism's rules."""
-    if not values.get("mechanism"):
-        return []
-    return rules.check_project(
-        mechanism=values["mechanism"],
-        window=values.get("window"),
-        budget=values.get("budget_amount"),
-        currency=values.get("budget_currency"),
-        start=values.get("planned_start"),
-        end=values.get("planned_end"),
-        implementer=values.get("implementing_partner"),
-    )
 
 
 def rule_problems_of_change(project_id: int, fields: dict) -> list[str]:
@@ -304,6 +283,7 @@ def _differs(current: Project, name: str, value) -> bool:
 
 
 # The moves people make, by name: (model transition, whose decision it is).
+# The review steps go through the portal's one workflow (reviews.services).
 MOVES = {
     "submit": ("_submit", "editor"),
     "send_back": ("_send_back", "reviewer"),
@@ -313,17 +293,33 @@ MOVES = {
     "close": ("_close", "reviewer"),
     "cancel": ("_cancel", "reviewer"),
 }
-CHECKED_MOVES = {"submit", "approve"}
+REVIEW_MOVES = {
+    "submit": review_services.submit,
+    "approve": review_services.approve,
+    "send_back": review_services.return_for_changes,
+}
 
 
 def may_move(user, project: Project, step: str) -> bool:
+    """Whether `user` decides `step` on `project` (not whether it is possible
+    now): the region's staff take the office's steps, headquarters the others."""
     _method, whose = MOVES[step]
     if whose == "reviewer":
         return access.can_review(user)
     return region_access.can_edit_region(user, project.region)
 
 
-def available_moves(user, project: Project) -> list[str]:
+def _lacking(user, project: Project, step: str) -> list[str]:
+    lacking = workflow.preconditions(project, step)
+    if step in ("approve", "send_back"):
+        # The four-eyes rule (reviews.rules): not on one's own submission.
+        refusal = review_rules.own_submission_refusal(user, project)
+        lacking = [refusal, *lacking] if refusal else lacking
+    return lacking
+
+
+def steps_decided_by(user, project: Project) -> list[str]:
+    """The steps `user` decides on `project` from its status, possible now or not."""
     return [
         step
         for step, (method, _whose) in MOVES.items()
@@ -331,32 +327,50 @@ def available_moves(user, project: Project) -> list[str]:
     ]
 
 
-@transaction.atomic
-def move(project: Project, *, by, step: str, comment: str = "") -> Project:
-    """Take a status step; the rules are checked again on submission and approval."""
+def available_moves(user, project: Project) -> dict[str, list[str]]:
+    """The steps `user` decides on `project` from its status, each with what
+    it still lacks (an empty list: it can be taken now)."""
+    return {step: _lacking(user, project, step) for step in steps_decided_by(user, project)}
+
+
+def _refuse_from_status(project: Project, step: str) -> None:
+    if not can_proceed(getattr(project, MOVES[step][0])):
+        raise ValidationError(project.state_refusal(step))
+
+
+def move(
+    project: Project, *, by, step: str, comment: str = "", day: datetime.date | None = None
+) -> Project:
+    """Take a status step, or refuse it with what it lacks (`projects.workflow`).
+    `day` is the actual start or end the start and complete steps record
+    (the one already on the project when not given)."""
     if step not in MOVES:
         raise ValidationError(_("Unknown step."))
     if not may_move(by, project, step):
         raise PermissionDenied
-    current = Project.objects.select_for_update().get(pk=project.pk)
-    method = getattr(current, MOVES[step][0])
-    if not can_proceed(method):
-        raise ValidationError(
-            _("A project that is %(status)s cannot take this step.")
-            % {"status": current.get_status_display()}
-        )
-    if step in CHECKED_MOVES:
-        problems = rule_problems({name: getattr(current, name) for name in RULE_FIELDS})
+    _refuse_from_status(project, step)
+    if step in REVIEW_MOVES:
+        return REVIEW_MOVES[step](project, by=by, comment=comment)
+    with transaction.atomic():
+        current = Project.objects.select_for_update().get(pk=project.pk)
+        _refuse_from_status(current, step)
+        method = getattr(current, MOVES[step][0])
+        date_field = workflow.STEP_DATES.get(step)
+        if date_field:
+            day = day or getattr(current, date_field)
+        problems = workflow.step_problems(current, step, day=day, reason=comment)
         if problems:
             raise ValidationError(problems)
-    old = current.status
-    method()
-    current.version += 1
-    current._history_user = by
-    current.save()
-    StatusChange.objects.create(
-        project=current, old_status=old, new_status=current.status, by=by, comment=comment
-    )
+        if date_field:
+            setattr(current, date_field, day)
+        old = current.status
+        method()
+        current.version += 1
+        current._history_user = by
+        current.save()
+        StatusChange.objects.create(
+            project=current, old_status=old, new_status=current.status, by=by, comment=comment
+        )
     return current
 
 

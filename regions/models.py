@@ -12,7 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from core.models import Attachment, BilingualNameMixin, Versioned
-from reviews.models import Reviewable
+from reviews.models import Reviewable, ReviewTrail
 
 
 class RegionQuerySet(models.QuerySet):
@@ -121,7 +121,7 @@ class PlanQuerySet(models.QuerySet):
         return self.select_related("region")
 
 
-class RegionalPlan(FSMModelMixin, Versioned):
+class RegionalPlan(FSMModelMixin, ReviewTrail, Versioned):
     """A Regional Stabilization and Recovery Plan (PRSR)."""
 
     class Status(models.TextChoices):
@@ -152,14 +152,6 @@ class RegionalPlan(FSMModelMixin, Versioned):
         blank=True,
         help_text=_("For example the regional authorities that validated the plan."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     # Set from the form's one-time token: a form posted twice creates one plan.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -187,6 +179,48 @@ class RegionalPlan(FSMModelMixin, Versioned):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.UNDER_REVIEW)
+
+    # Sent for review by the office, validated or returned to draft by another
+    # officer of headquarters: the portal's one workflow (reviews.services).
+    review_kind = _("regional plan")
+    REVIEW_FIELD = "status"
+    AWAITING = Status.UNDER_REVIEW
+    REVIEW_STEPS = {
+        "submit": "_send_for_review",
+        "approve": "_validate",
+        "return": "_back_to_draft",
+    }
+
+    def review_problems(self, step: str) -> list[str]:
+        if step == "submit" and not self.priorities.exists():
+            return [_("Add at least one priority before sending the plan for review.")]
+        if step != "approve":
+            return []
+        problems = []
+        if not self.validation_date or not self.validating_authority.strip():
+            problems.append(_("Give the validation date and the validating authority."))
+        if self.overlaps_validated_plan():
+            problems.append(
+                _("Another validated plan of this region already covers part of this period.")
+            )
+        return problems
+
+    @classmethod
+    def queue_queryset(cls):
+        return cls._default_manager.select_related("created_by", "submitted_by", "region")
+
+    def state_refusal(self, step: str) -> str:
+        return _("This plan is %(status)s: that step is not possible.") % {
+            "status": self.get_status_display()
+        }
+
+    @classmethod
+    def returned_q(cls) -> models.Q:
+        return models.Q(status=cls.Status.DRAFT, reviewed_by__isnull=False)
+
+    @classmethod
+    def draft_q(cls) -> models.Q:
+        return models.Q(status=cls.Status.DRAFT, reviewed_by__isnull=True)
 
     @transition(field=status, source=Status.DRAFT, target=Status.UNDER_REVIEW)
     def _send_for_review(self):

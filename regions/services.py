@@ -20,6 +20,7 @@ from regions.models import (
     PriorityProgress,
     RegionalPlan,
 )
+from reviews import services as review_services
 
 # --- History ----------------------------------------------------------------------
 
@@ -87,31 +88,42 @@ def _transition(plan: RegionalPlan, method_name: str, *, by, **fields) -> Region
         return current
 
 
-def send_plan_for_review(plan: RegionalPlan, *, by) -> RegionalPlan:
-    if not plan.priorities.exists():
-        raise ValidationError(_("Add at least one priority before sending the plan for review."))
-    return _transition(plan, "_send_for_review", by=by)
+def send_plan_for_review(plan: RegionalPlan, *, by, notify: bool = True) -> RegionalPlan:
+    """The office sends its draft plan to headquarters (the one workflow)."""
+    return review_services.submit(plan, by=by, notify=notify)
 
 
-def return_plan_to_draft(plan: RegionalPlan, *, by) -> RegionalPlan:
-    return _transition(plan, "_back_to_draft", by=by)
+def return_plan_to_draft(plan: RegionalPlan, *, by, comment: str) -> RegionalPlan:
+    """Headquarters returns the plan to its office with what must change."""
+    return review_services.return_for_changes(plan, by=by, comment=comment)
 
 
 def validate_plan(
-    plan: RegionalPlan, *, by, validation_date: date, validating_authority: str
+    plan: RegionalPlan,
+    *,
+    by,
+    validation_date: date,
+    validating_authority: str,
+    comment: str = "",
+    notify: bool = True,
 ) -> RegionalPlan:
-    """Headquarters validates a plan: at most one validated plan per region and period."""
-    if plan.overlaps_validated_plan():
-        raise ValidationError(
-            _("Another validated plan of this region already covers part of this period.")
+    """Another officer of headquarters than the one who sent it validates the
+    plan: at most one validated plan per region and period."""
+    try:
+        return review_services.approve(
+            plan,
+            by=by,
+            comment=comment,
+            notify=notify,
+            validation_date=validation_date,
+            validating_authority=validating_authority,
         )
-    return _transition(
-        plan,
-        "_validate",
-        by=by,
-        validation_date=validation_date,
-        validating_authority=validating_authority,
-    )
+    except IntegrityError:
+        # Two plans of one region validated at the same moment: the database's
+        # constraint keeps one.
+        raise review_services.WorkflowError(
+            _("Another validated plan of this region already covers part of this period.")
+        ) from None
 
 
 def archive_plan(plan: RegionalPlan, *, by) -> RegionalPlan:

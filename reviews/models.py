@@ -1,6 +1,5 @@
-"""The review workflow shared by plan updates, progress reports and
-indicator reports: draft → submitted → approved, or submitted → returned
-(with a comment) → submitted again."""
+"""The review workflow shared by every record headquarters reviews: plan
+updates, progress and indicator reports, projects and regional plans."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -17,21 +16,18 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", _("approved")
 
 
-class Reviewable(FSMModelMixin, models.Model):
-    """Abstract base of everything a regional office submits for review.
+class ReviewTrail(models.Model):
+    """Abstract base of every record that headquarters reviews: plan updates
+    and reports (`Reviewable`), projects and regional plans; who created it,
+    who submitted it and who reviewed it, and when.
 
-    The status changes only through `reviews.services`, which records each
-    step as a `ReviewEvent`; the transitions below are the allowed moves.
+    `reviews.services` moves such a record through its own status field
+    (`REVIEW_FIELD`) by the transitions named in `REVIEW_STEPS`, checks the
+    four-eyes rule (`reviews.rules`), records each step as a `ReviewEvent` and
+    e-mails the people concerned. A model adds its own conditions to a step
+    in `review_problems` and may record more in `after_review_step`.
     """
 
-    review_status = FSMField(
-        _("review status"),
-        max_length=20,
-        choices=ReviewStatus.choices,
-        default=ReviewStatus.DRAFT,
-        protected=True,
-        db_index=True,
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -64,6 +60,76 @@ class Reviewable(FSMModelMixin, models.Model):
 
     # Human description used in the queue and in e-mails, e.g. "Gao plan update, Q1 2024".
     review_kind = _("item")
+    # The status field the workflow moves, its value while awaiting review,
+    # and the model's transitions for each step of the review.
+    REVIEW_FIELD = "review_status"
+    AWAITING = "submitted"
+    REVIEW_STEPS = {"submit": "_submit", "approve": "_approve", "return": "_return"}
+
+    @property
+    def review_state(self) -> str:
+        return getattr(self, self.REVIEW_FIELD)
+
+    @property
+    def review_state_label(self) -> str:
+        return getattr(self, f"get_{self.REVIEW_FIELD}_display")()
+
+    @property
+    def awaits_review(self) -> bool:
+        return self.review_state == self.AWAITING
+
+    def review_problems(self, step: str) -> list[str]:
+        """Why `step` ("submit", "approve" or "return") cannot be taken now,
+        beyond the state and the reviewer; each model adds its conditions."""
+        return []
+
+    def state_refusal(self, step: str) -> str:
+        """What to say when the record's state does not allow `step`."""
+        return {
+            "submit": _("Only a draft or a returned item can be submitted."),
+            "approve": _("Only a submitted item can be approved."),
+            "return": _("Only a submitted item can be returned."),
+        }[step]
+
+    def after_review_step(self, *, step: str, old_state: str, by, comment: str) -> None:
+        """What the model records of a step besides its `ReviewEvent`."""
+
+    @classmethod
+    def queue_queryset(cls) -> models.QuerySet:
+        """What the review queue lists; subclasses join what their rows show."""
+        return cls._default_manager.select_related("created_by", "submitted_by")
+
+    @classmethod
+    def awaiting_q(cls) -> models.Q:
+        return models.Q(**{cls.REVIEW_FIELD: cls.AWAITING})
+
+    @classmethod
+    def returned_q(cls) -> models.Q:
+        """Sent back by a reviewer and not submitted again since."""
+        return models.Q(**{cls.REVIEW_FIELD: ReviewStatus.RETURNED})
+
+    @classmethod
+    def draft_q(cls) -> models.Q:
+        return models.Q(**{cls.REVIEW_FIELD: ReviewStatus.DRAFT})
+
+
+class Reviewable(FSMModelMixin, ReviewTrail):
+    """Abstract base of the reports a regional office submits for review:
+    draft → submitted → approved, or submitted → returned (with a comment)
+    → submitted again. The transitions below are the allowed moves.
+    """
+
+    review_status = FSMField(
+        _("review status"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+
+    class Meta:
+        abstract = True
 
     @property
     def is_locked(self) -> bool:
@@ -73,10 +139,6 @@ class Reviewable(FSMModelMixin, models.Model):
     @property
     def is_editable(self) -> bool:
         return self.review_status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
-
-    @property
-    def awaits_review(self) -> bool:
-        return self.review_status == ReviewStatus.SUBMITTED
 
     @transition(
         field=review_status,
@@ -98,14 +160,12 @@ class Reviewable(FSMModelMixin, models.Model):
     def _reopen(self):
         pass
 
+    def review_problems(self, step: str) -> list[str]:
+        return self.submission_check() if step == "submit" else []
+
     def submission_check(self) -> list[str]:
         """Reasons this item cannot be submitted yet; subclasses add theirs."""
         return []
-
-    @classmethod
-    def queue_queryset(cls) -> models.QuerySet:
-        """What the review queue lists; subclasses join what their rows show."""
-        return cls._default_manager.select_related("created_by", "submitted_by")
 
 
 class ReviewEvent(models.Model):

@@ -5,14 +5,14 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
-from accounts import access
-from reviews.models import Reviewable, ReviewStatus
+from reviews import rules
+from reviews.models import ReviewTrail
 
 SECTION_LIMIT = 50
 
 
-def reviewable_models() -> list[type[Reviewable]]:
-    return [model for model in apps.get_models() if issubclass(model, Reviewable)]
+def reviewable_models() -> list[type[ReviewTrail]]:
+    return [model for model in apps.get_models() if issubclass(model, ReviewTrail)]
 
 
 @dataclass
@@ -34,26 +34,23 @@ def _collect(querysets, *, oldest_first_by: str) -> Section:
 
 
 def _awaiting(user):
-    if not access.can_review(user):
-        return []
-    return [
-        model.queue_queryset()
-        .filter(review_status=ReviewStatus.SUBMITTED)
-        .exclude(submitted_by=user)
+    querysets = [
+        rules.reviewable_by(model.queue_queryset().filter(model.awaiting_q()), user)
         for model in reviewable_models()
     ]
+    return [queryset for queryset in querysets if not queryset.query.is_empty()]
 
 
 def _returned(user):
     return [
-        model.queue_queryset().filter(review_status=ReviewStatus.RETURNED, submitted_by=user)
+        model.queue_queryset().filter(model.returned_q(), submitted_by=user)
         for model in reviewable_models()
     ]
 
 
 def _drafts(user):
     return [
-        model.queue_queryset().filter(review_status=ReviewStatus.DRAFT, created_by=user)
+        model.queue_queryset().filter(model.draft_q(), created_by=user)
         for model in reviewable_models()
     ]
 

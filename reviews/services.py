@@ -1,28 +1,28 @@
-"""Moving a reviewable item through the workflow. Every step checks who acts,
-records a `ReviewEvent` and e-mails the people concerned once committed."""
+"""The workflow engine of every reviewed record (plan updates, reports,
+projects, regional plans). Every step locks the record, checks its state,
+who acts (`reviews.rules`) and the record's own conditions, records a
+`ReviewEvent` and e-mails the people concerned once committed."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from accounts import access
-from reviews import notifications
-from reviews.models import Reviewable, ReviewEvent
+from reviews import notifications, rules
+from reviews.models import Reviewable, ReviewEvent, ReviewTrail
+from reviews.rules import WorkflowError
+
+__all__ = ["WorkflowError", "approve", "reopen", "return_for_changes", "submit", "timeline"]
 
 
-class WorkflowError(ValidationError):
-    """A step the item's state or the rules do not allow; the message says why."""
-
-
-def _locked(item: Reviewable) -> Reviewable:
+def _locked(item: ReviewTrail) -> ReviewTrail:
     """Re-read the item under a row lock so that two clicks cannot both act."""
     return type(item)._default_manager.select_for_update().get(pk=item.pk)
 
 
-def _record(item: Reviewable, *, action: str, actor, comment: str = "") -> ReviewEvent:
+def _record(item: ReviewTrail, *, action: str, actor, comment: str = "") -> ReviewEvent:
     return ReviewEvent.objects.create(
         content_type=ContentType.objects.get_for_model(item, for_concrete_model=True),
         object_id=item.pk,
@@ -32,74 +32,98 @@ def _record(item: Reviewable, *, action: str, actor, comment: str = "") -> Revie
     )
 
 
-def _save_status(item: Reviewable, *fields: str) -> None:
-    item.save(update_fields=["review_status", "updated_at", *fields])
+def _save_status(item: ReviewTrail, by, *fields: str) -> None:
+    names = [item.REVIEW_FIELD, "updated_at", *fields]
+    if hasattr(item, "version"):
+        item.version += 1  # an open edit form sees that the record moved
+        names.append("version")
+    item._history_user = by
+    item.save(update_fields=names)
+
+
+def _step(item: ReviewTrail, step: str, *, by, fields: dict):
+    """Take `step` on the locked `item` if its state and its own conditions
+    allow, setting `fields` first; return the item and its former state."""
+    item = _locked(item)
+    transition = getattr(item, item.REVIEW_STEPS[step])
+    if not can_proceed(transition):
+        raise WorkflowError(item.state_refusal(step))
+    if step != "submit":
+        rules.check_reviewer(by, item)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    problems = item.review_problems(step)
+    if problems:
+        raise WorkflowError(problems)
+    old_state = item.review_state
+    transition()
+    return item, old_state
 
 
 @transaction.atomic
-def submit(item: Reviewable, *, by, notify: bool = True) -> Reviewable:
+def submit(item: ReviewTrail, *, by, comment: str = "", notify: bool = True) -> ReviewTrail:
     """Send a draft or returned item to headquarters for review.
 
     `notify=False` (demo data, imports) sends no e-mail."""
-    item = _locked(item)
-    if not can_proceed(item._submit):
-        raise WorkflowError(_("Only a draft or a returned item can be submitted."))
-    problems = item.submission_check()
-    if problems:
-        raise WorkflowError(problems)
-    item._submit()
+    item, old_state = _step(
+        item,
+        "submit",
+        by=by,
+        fields={},
+    )
     item.submitted_by = by
     item.submitted_at = timezone.now()
     item.reviewed_by = None
     item.reviewed_at = None
-    _save_status(item, "submitted_by", "submitted_at", "reviewed_by", "reviewed_at")
-    _record(item, action=ReviewEvent.Action.SUBMITTED, actor=by)
+    _save_status(item, by, "submitted_by", "submitted_at", "reviewed_by", "reviewed_at")
+    _record(item, action=ReviewEvent.Action.SUBMITTED, actor=by, comment=comment.strip())
+    item.after_review_step(step="submit", old_state=old_state, by=by, comment=comment.strip())
     if notify:
         transaction.on_commit(lambda: notifications.submitted(item))
     return item
 
 
-def _check_reviewer(item: Reviewable, reviewer) -> None:
-    if not access.can_review(reviewer):
-        raise PermissionDenied(_("Only headquarters officers review submissions."))
-    if item.submitted_by_id == reviewer.pk:
-        raise WorkflowError(_("You submitted this item: another officer must review it."))
-
-
 @transaction.atomic
-def approve(item: Reviewable, *, by, comment: str = "", notify: bool = True) -> Reviewable:
-    """Approve a submitted item; it is then read-only."""
-    item = _locked(item)
-    if not can_proceed(item._approve):
-        raise WorkflowError(_("Only a submitted item can be approved."))
-    _check_reviewer(item, by)
-    item._approve()
+def approve(
+    item: ReviewTrail, *, by, comment: str = "", notify: bool = True, **fields
+) -> ReviewTrail:
+    """Approve (or validate) a submitted item, setting `fields` with it (a
+    plan's validation date, say); the item's own conditions are checked on
+    the values it will have."""
+    comment = comment.strip()
+    item, old_state = _step(
+        item,
+        "approve",
+        by=by,
+        fields=fields,
+    )
     item.reviewed_by = by
     item.reviewed_at = timezone.now()
-    _save_status(item, "reviewed_by", "reviewed_at")
-    _record(item, action=ReviewEvent.Action.APPROVED, actor=by, comment=comment.strip())
+    _save_status(item, by, "reviewed_by", "reviewed_at", *fields)
+    _record(item, action=ReviewEvent.Action.APPROVED, actor=by, comment=comment)
+    item.after_review_step(step="approve", old_state=old_state, by=by, comment=comment)
     if notify:
-        transaction.on_commit(
-            lambda: notifications.reviewed(item, approved=True, comment=comment.strip())
-        )
+        transaction.on_commit(lambda: notifications.reviewed(item, approved=True, comment=comment))
     return item
 
 
 @transaction.atomic
-def return_for_changes(item: Reviewable, *, by, comment: str, notify: bool = True) -> Reviewable:
+def return_for_changes(item: ReviewTrail, *, by, comment: str, notify: bool = True) -> ReviewTrail:
     """Send a submitted item back to its submitter with a mandatory comment."""
     comment = (comment or "").strip()
     if not comment:
         raise WorkflowError(_("Say what must change: a comment is required to return an item."))
-    item = _locked(item)
-    if not can_proceed(item._return):
-        raise WorkflowError(_("Only a submitted item can be returned."))
-    _check_reviewer(item, by)
-    item._return()
+    item, old_state = _step(
+        item,
+        "return",
+        by=by,
+        fields={},
+    )
     item.reviewed_by = by
     item.reviewed_at = timezone.now()
-    _save_status(item, "reviewed_by", "reviewed_at")
+    _save_status(item, by, "reviewed_by", "reviewed_at")
     _record(item, action=ReviewEvent.Action.RETURNED, actor=by, comment=comment)
+    item.after_review_step(step="return", old_state=old_state, by=by, comment=comment)
     if notify:
         transaction.on_commit(lambda: notifications.reviewed(item, approved=False, comment=comment))
     return item
@@ -117,12 +141,12 @@ def reopen(item: Reviewable, *, by, comment: str) -> Reviewable:
     if not can_proceed(item._reopen):
         raise WorkflowError(_("Only an approved item can be reopened."))
     item._reopen()
-    _save_status(item)
+    _save_status(item, by)
     _record(item, action=ReviewEvent.Action.REOPENED, actor=by, comment=comment)
     return item
 
 
-def timeline(item: Reviewable) -> models.QuerySet:
+def timeline(item: ReviewTrail) -> models.QuerySet:
     """The item's events, oldest first, with their actors (one query)."""
     return ReviewEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(item, for_concrete_model=True),

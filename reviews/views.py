@@ -4,9 +4,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from accounts import access
-from reviews import services
+from reviews import rules, services
 from reviews.forms import ApproveForm, ReturnForm
-from reviews.models import Reviewable
+from reviews.models import ReviewTrail
 from reviews.queue import SECTION_LIMIT, queue_for
 
 
@@ -25,15 +25,13 @@ def my_queue(request):
 
 
 def review_context(
-    request, item: Reviewable, *, approve_url: str, return_url: str, return_form=None
+    request, item: ReviewTrail, *, approve_url: str, return_url: str, return_form=None
 ) -> dict:
     """What `reviews/_review_and_timeline.html` needs on a record's page."""
     user = request.user
     return {
         "events": services.timeline(item),
-        "can_review": (
-            access.can_review(user) and item.awaits_review and item.submitted_by_id != user.pk
-        ),
+        "can_review": item.awaits_review and rules.may_review(user, item),
         # Two forms on one page, each with a `comment`: distinct HTML ids.
         "approve_form": ApproveForm(auto_id="approve_%s"),
         "return_form": return_form or ReturnForm(auto_id="return_%s"),
@@ -42,7 +40,7 @@ def review_context(
     }
 
 
-def take_step(request, item: Reviewable, step: str, *, render_detail, done: dict[str, str]):
+def take_step(request, item: ReviewTrail, step: str, *, render_detail, done: dict[str, str]):
     """Submit, approve or return `item` from a POST, then go back to its page
     with `done[step]` as the message; who may act is checked by the caller.
     A return without a comment shows the page again with the form's error."""

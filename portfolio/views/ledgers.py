@@ -13,7 +13,7 @@ from core.history import HistoryEntry, changes_between
 from funding.access import can_record_money
 from funding.figures import delivery_rate
 from funding.models import RULES_HISTORY_BEGAN, Mechanism, TrancheStep, Window
-from portfolio import exports, ledgers
+from portfolio import exports, figures, ledgers
 
 PROJECTS_PER_PAGE = 25
 LATEST_CONTRIBUTIONS = 10
@@ -116,6 +116,7 @@ def mechanism_detail(request, code):
         "projects": _with_delivery_rates(projects),
         "querystring": "",
         "rule_changes": _rule_changes(mechanism),
+        "gender": figures.gender_share(mechanism),
     }
     return render(request, "portfolio/mechanism_detail.html", context)
 

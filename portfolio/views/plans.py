@@ -13,6 +13,8 @@ from portfolio import coverage
 from projects.models import Project
 from regions import access, services
 from regions.models import RegionalPlan
+from reviews import rules as review_rules
+from reviews import services as review_services
 
 Status = RegionalPlan.Status
 
@@ -59,6 +61,8 @@ def plan_detail(request, pk):
         "can_send": editor and plan.status == Status.DRAFT,
         "can_add_update": editor and plan.status == Status.VALIDATED,
         "can_decide": accounts_access.is_headquarters_officer(request.user),
+        "can_review": plan.awaits_review and review_rules.may_review(request.user, plan),
+        "events": review_services.timeline(plan),
     }
     return render(request, "portfolio/plan_detail.html", context)
 

@@ -36,6 +36,7 @@ RECORD_FIELDS = [
     "focal_point",
     "budget_amount",
     "budget_currency",
+    "indirect_cost_amount",
     "planned_start",
     "planned_end",
     "actual_start",
@@ -78,6 +79,15 @@ class BudgetFieldsMixin(forms.ModelForm):
         if amount is not None and amount <= 0:
             raise forms.ValidationError(_("The budget must be more than zero."))
         return amount
+
+    def clean(self):
+        cleaned = super().clean()
+        amount, indirect = cleaned.get("budget_amount"), cleaned.get("indirect_cost_amount")
+        if amount is not None and indirect is not None and indirect > amount:
+            self.add_error(
+                "indirect_cost_amount", _("The indirect support costs cannot exceed the budget.")
+            )
+        return cleaned
 
 
 class MoneyBasisMixin(forms.ModelForm):
@@ -227,7 +237,7 @@ class BudgetForm(VersionMixin, MoneyBasisMixin, BudgetFieldsMixin, forms.ModelFo
 
     class Meta:
         model = Project
-        fields = ["budget_amount", "budget_currency"]
+        fields = ["budget_amount", "budget_currency", "indirect_cost_amount"]
 
 
 STEP_LABELS = {
@@ -242,9 +252,25 @@ STEP_LABELS = {
 
 
 class StatusForm(forms.Form):
+    """One status step, with the day it records (start, complete) or its
+    reason (a return or a cancellation needs one); the service checks both."""
+
     step = forms.ChoiceField(label=_("Step"), widget=forms.RadioSelect)
+    day = forms.DateField(
+        label=_("Actual start or end"),
+        required=False,
+        widget=_date_input(),
+        help_text=_(
+            "To start the project: the day it actually started. To mark it completed: "
+            "the day it actually ended."
+        ),
+    )
     comment = forms.CharField(
-        label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Comment or reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Required to send the project back or to cancel it."),
     )
 
     def __init__(self, *args, moves: list[str], **kwargs):
@@ -255,3 +281,5 @@ class StatusForm(forms.Form):
         self.fields["step"].widget.choices = [(step, STEP_LABELS[step]) for step in moves]
         if len(moves) == 1:
             self.fields["step"].initial = moves[0]
+        # Shown where a step records a day; read whatever step is posted.
+        self.asks_for_day = bool(set(moves) & {"start", "complete"})

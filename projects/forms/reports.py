@@ -131,6 +131,7 @@ class ProgressReportForm(_ModelValuesMixin, forms.ModelForm):
             "narrative",
             "percent_complete",
             "site_accessible",
+            "is_final",
             "women_reached",
             "men_reached",
             "girls_reached",

@@ -18,6 +18,7 @@ from core.versioning import EditConflict
 from core.views import posted
 from projects import access, services
 from projects.forms.record import (
+    STEP_LABELS,
     BudgetForm,
     ProjectCreateForm,
     ProjectEditForm,
@@ -76,7 +77,7 @@ def project_detail(request, pk):
         "tranches": project.tranches.select_related("step"),
         "expenditures": project.expenditures.all(),
         "can_record_funding": access.can_record_funding(user, project),
-        "moves": services.available_moves(user, project),
+        "moves": services.steps_decided_by(user, project),
         "can_edit": can_edit,
         "can_edit_money": can_edit or access.can_edit_money(user, project),
         "show_coordinates": access.can_see_exact_coordinates(user),
@@ -197,28 +198,30 @@ def project_budget(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_status(request, pk):
-    """GET: the steps the user may take, to confirm. POST: take one, or say
-    why it cannot be taken (nothing changes then)."""
+    """GET: the steps the user may take now, to confirm, and those they decide
+    but that still lack something, with what. POST: take one, or say why it
+    cannot be taken (nothing changes then)."""
     project = access.get_project(pk)
     user = request.user
     if not (accounts_access.can_review(user) or access.can_edit_project(user, project)):
         raise PermissionDenied
-    moves = services.available_moves(user, project)
+    steps = services.available_moves(user, project)
+    moves = [step for step, lacking in steps.items() if not lacking]
     form = StatusForm(posted(request), moves=moves)
     if request.method == "POST" and form.is_valid():
         try:
             moved = services.move(project, by=user, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            form.add_error(None, error)
         else:
             messages.success(
                 request,
                 _("The project is now %(status)s.") % {"status": moved.get_status_display()},
             )
-        return redirect(project)
-    return render(
-        request, "projects/status_form.html", {"form": form, "project": project, "moves": moves}
-    )
+            return redirect(project)
+    blocked = [(STEP_LABELS[step], lacking) for step, lacking in steps.items() if lacking]
+    context = {"form": form, "project": project, "moves": moves, "blocked": blocked}
+    return render(request, "projects/status_form.html", context)
 
 
 @login_required

@@ -31,6 +31,7 @@ from regions.forms.plans import (
     model_fields,
 )
 from regions.models import PlanDocument, RegionalPlan
+from reviews.forms import ReturnForm
 
 PLANS_PER_PAGE = 25
 Status = RegionalPlan.Status
@@ -260,18 +261,28 @@ def plan_send_for_review(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_back_to_draft(request, pk):
+    """Headquarters returns the plan to its office, saying what must change."""
     plan = access.get_plan_for_decision(request.user, pk)
-    return _step(
-        request,
-        plan,
-        services.return_plan_to_draft,
-        heading=gettext_lazy("Return the plan to draft"),
-        explanation=gettext_lazy(
-            "The regional office can then change the plan and send it for review again."
+    form = ReturnForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.return_plan_to_draft(plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The plan is back in draft."))
+            return redirect(plan)
+    context = {
+        "plan": plan,
+        "form": form,
+        "heading": _("Return the plan to draft"),
+        "explanation": _(
+            "The regional office can then change the plan and send it for review again; "
+            "it reads your comment on the plan's page and by e-mail."
         ),
-        button=gettext_lazy("Return to draft"),
-        done=gettext_lazy("The plan is back in draft."),
-    )
+        "button": _("Return to draft"),
+    }
+    return render(request, "regions/plan_confirm.html", context)
 
 
 @login_required

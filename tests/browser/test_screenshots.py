@@ -61,12 +61,15 @@ def filled_portal(gao_officer_browser, hq_officer_browser, fund_manager_browser)
         created_by=officer,
     )
     with transaction.atomic():  # the status steps, recorded on the project's timeline
-        for step, by in [("submit", officer), ("approve", hq_officer_browser), ("start", officer)]:
+        for step, by in [("submit", officer), ("approve", hq_officer_browser)]:
             qip = services.move(qip, by=by, step=step)
+        # A project starts once its funding is approved (on 15 February), on
+        # the day it actually started.
+        FundingApprovalFactory(project=qip, amount=Decimal("40000.00"), recorded_by=fund)
+        qip = services.move(qip, by=officer, step="start", day=datetime.date(2024, 2, 20))
     qip.cercles.set(Cercle.objects.filter(region=gao, name="Ansongo"))
     IndicatorFactory(project=qip)
     ProgressReportFactory(project=qip, created_by=officer)
-    FundingApprovalFactory(project=qip, amount=Decimal("40000.00"), recorded_by=fund)
     signature = qip.mechanism.tranche_steps.get(sequence=1)  # 80 % at signature
     TrancheFactory(project=qip, step=signature, amount=Decimal("32000.00"), recorded_by=fund)
     ExpenditureFactory(project=qip, amount=Decimal("18250.00"), recorded_by=fund)

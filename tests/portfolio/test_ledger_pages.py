@@ -315,8 +315,9 @@ def test_mechanism_page_query_count_does_not_grow(
     # increases, deposits, approvals, tranches, expenditure), the regions
     # themselves; its ten latest contributions; its projects counted, then
     # their page; the changes to its rules (three: the history of the
-    # mechanism, of its windows and of its tranche steps, with who made them).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 29):
+    # mechanism, of its windows and of its tranche steps, with who made them);
+    # its funding for gender equality.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 30):
         response = client.get("/funding/tf/")
     assert len(response.context["projects"]) == min(2 + extra, 25)
 

@@ -3,7 +3,9 @@ from decimal import Decimal
 import pytest
 
 from funding.models import Mechanism, TrancheStep, Window
+from portfolio import figures
 from tests.conftest import SIGNED_IN_QUERIES
+from tests.factories import FundingApprovalFactory, ProjectFactory
 
 
 @pytest.mark.django_db
@@ -68,6 +70,27 @@ def test_funding_pages_query_count_does_not_grow(
     # deposits, approvals, tranches, expenditure; no region has money, so the
     # regions themselves are not read), its donors, its latest contributions,
     # its projects counted (there are none, so no page of them is read), and
-    # the history of its rules: of the mechanism, its windows, its tranche steps
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 3 + 24):
+    # the history of its rules: of the mechanism, its windows, its tranche
+    # steps; its funding for gender equality (one query)
+    with django_assert_num_queries(SIGNED_IN_QUERIES + 2 + 3 + 25):
         assert client.get("/funding/qip/").status_code == 200
+
+
+def test_the_gender_share_is_computed_from_the_approved_funding_and_set_against_the_target(
+    client_for, viewer, settings
+):
+    """The audit's finding: the PBF gender target was shown but never computed."""
+    settings.LANGUAGE_CODE = "en"
+    pbf = Mechanism.objects.get(code="pbf")
+    for marker, amount in ((2, "300000"), (1, "100000"), (0, "600000")):
+        project = ProjectFactory(mechanism=pbf, gender_marker=marker, budget_amount=amount)
+        FundingApprovalFactory(project=project, amount=Decimal(amount))
+
+    share = figures.gender_share(pbf)
+    page = client_for(viewer).get("/funding/pbf/")
+
+    assert (share.approved_usd, share.gender_usd) == (Decimal("1000000"), Decimal("400000"))
+    assert share.percent == Decimal("40") and share.meets_target is True
+    assert page.context["gender"] == share
+    assert "40.0 % (400,000.00\xa0USD of 1,000,000.00\xa0USD approved)" in page.text
+    assert "target met" in page.text

@@ -9,7 +9,7 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import Role
-from projects.models import ProgressReport, ProgressReportAttachment
+from projects.models import ProgressReport, ProgressReportAttachment, Project
 from reviews import services as review
 from reviews.models import ReviewEvent
 from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
@@ -529,9 +529,34 @@ def test_queue_with_reports_query_count_does_not_grow(
         review.submit(ProgressReportFactory(), by=gao_officer, notify=False)
         review.submit(IndicatorReportFactory(), by=gao_officer, notify=False)
     client = client_for(hq_user)
-    # for each section (awaiting, returned, drafts) and each of the three
-    # reviewable models a count and the rows (each kind with the project its
-    # title names): eighteen
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 18):
+    # for each section (awaiting, returned, drafts) and each of the five
+    # reviewed models a count and the rows (each kind with the project or the
+    # region its title names): thirty
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 30):
         response = client.get("/reviews/")
     assert len(response.context["sections"]["awaiting"].items) == 2 * rows
+
+
+@pytest.mark.parametrize("project_status", ["cancelled", "closed"])
+@pytest.mark.parametrize(
+    ("step", "data"), [("approve", {}), ("return", {"comment": "Ajoutez des photos."})]
+)
+def test_reports_of_a_cancelled_or_closed_project_take_no_review_step(
+    client_for, gao_officer, hq_user, english, project_status, step, data
+):
+    """The audit's path: headquarters approved and returned reports of a cancelled project."""
+    project = ProjectFactory(status="ongoing")
+    report = ProgressReportFactory(project=project)
+    review.submit(report, by=gao_officer)
+    Project.objects.filter(pk=project.pk).update(status=project_status)
+    url = f"/projects/reports/{report.pk}"
+
+    response = client_for(hq_user).post(f"{url}/{step}/", data, follow=True)
+
+    assert (
+        f"The project is {project_status}: its reports can no longer be submitted or reviewed."
+        in response.text
+    )
+    report.refresh_from_db()
+    assert report.review_status == "submitted"
+    assert [event.action for event in review.timeline(report)] == ["submitted"]

@@ -2,6 +2,7 @@
 region their office covers ("own") and of one it does not ("other"). A
 refusal writes nothing."""
 
+import datetime
 import uuid
 
 import pytest
@@ -10,7 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from funding.models import Mechanism
 from projects.models import Project, ProjectDocument, StatusChange
 from regions.models import Region
-from tests.factories import ProjectFactory
+from tests.factories import (
+    ExpenditureFactory,
+    FundingApprovalFactory,
+    ProgressReportFactory,
+    ProjectFactory,
+    TrancheFactory,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -99,10 +106,16 @@ def upload(client, region):
     return response, ProjectDocument.objects.filter(project=project).exists()
 
 
-def _status_step(step: str, source: str):
+def _status_step(step: str, source: str, data: dict | None = None, needs=None):
+    """A status step from `source`, with what it needs in place (`needs`) and
+    posted (`data`), so that only who acts decides the outcome."""
+
     def action(client, region):
-        project = _project(region, status=source)
-        response = client.post(f"/projects/{project.pk}/status/", {"step": step})
+        extra = {"actual_start": datetime.date(2024, 2, 5)} if source == "ongoing" else {}
+        project = _project(region, status=source, **extra)
+        if needs:
+            needs(project)
+        response = client.post(f"/projects/{project.pk}/status/", {"step": step, **(data or {})})
         changed = Project.objects.get(pk=project.pk).status != source
         return response, changed or StatusChange.objects.exists()
 
@@ -110,13 +123,26 @@ def _status_step(step: str, source: str):
     return action
 
 
+def _funded(project):
+    FundingApprovalFactory(project=project, amount=project.budget_amount)
+
+
+def _final_report(project):
+    ProgressReportFactory(project=project, is_final=True, review_status="approved")
+
+
+def _reconciled(project):
+    for factory in (FundingApprovalFactory, TrancheFactory, ExpenditureFactory):
+        factory(project=project, amount=project.budget_amount)
+
+
 submit = _status_step("submit", "pipeline")
-send_back = _status_step("send_back", "submitted")
+send_back = _status_step("send_back", "submitted", {"comment": "Budget à détailler."})
 approve = _status_step("approve", "submitted")
-start = _status_step("start", "approved")
-complete = _status_step("complete", "ongoing")
-close = _status_step("close", "completed")
-cancel = _status_step("cancel", "pipeline")
+start = _status_step("start", "approved", {"day": "2024-02-05"}, _funded)
+complete = _status_step("complete", "ongoing", {"day": "2024-06-28"}, _final_report)
+close = _status_step("close", "completed", needs=_reconciled)
+cancel = _status_step("cancel", "pipeline", {"comment": "Doublon d'un autre projet."})
 
 ACTIONS = [
     view_detail,

@@ -169,9 +169,10 @@ def test_plan_page_query_count_does_not_grow_with_projects(
     # counted, USD budgets and money summed), the priorities, their first
     # projects (the priorities again, then a window over their projects),
     # its updates, its documents, the plan's and its priorities' history
-    # records, whether the user may edit the plan's region. The plan's totals
+    # records, whether the user may edit the plan's region,
+    # its review timeline (with actors). The plan's totals
     # are added up from its priorities' figures.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11):
         response = client.get(f"/plans/{plan.pk}/")
     assert len(response.context["priorities"]) == 2 * n
 

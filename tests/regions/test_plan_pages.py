@@ -357,9 +357,10 @@ def test_plan_page_query_count_does_not_grow(client_for, gao_officer, django_ass
     # projects (the priorities again, then a window over their projects),
     # its updates, its documents with their uploaders, the plan's history
     # records and its priorities' history records (each with their users),
-    # whether the user may edit the plan's region. Its total cost is added up
+    # whether the user may edit the plan's region,
+    # its review timeline (with actors). Its total cost is added up
     # from the priorities' figures.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11):
         response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) >= 2 * n

@@ -132,7 +132,7 @@ def validate(client, region):
 
 def back_to_draft(client, region):
     plan = _plan(region, status="under_review")
-    response = client.post(f"/plans/{plan.pk}/back-to-draft/")
+    response = client.post(f"/plans/{plan.pk}/back-to-draft/", {"comment": "Revoir."})
     return response, _status(plan) != "under_review"
 
 

@@ -7,8 +7,10 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from regions.models import Region, RegionalPlan
-from tests.factories import PlanFactory, PriorityFactory
+from accounts.roles import Role
+from regions.models import Office, Region, RegionalPlan
+from reviews.models import ReviewEvent
+from tests.factories import PlanFactory, PriorityFactory, UserFactory
 
 OVERLAP = "Another validated plan of this region already covers part of this period."
 
@@ -75,7 +77,6 @@ def test_plan_without_priorities_cannot_be_sent_for_review(client_for, gao_offic
     [
         ("under_review", "send-for-review"),
         ("validated", "send-for-review"),
-        ("draft", "back-to-draft"),
         ("draft", "archive"),
         ("under_review", "archive"),
         ("archived", "archive"),
@@ -95,13 +96,69 @@ def test_a_step_the_plan_is_not_ready_for_is_refused_with_a_message(
     assert 'class="message message--error"' in response.text
 
 
-def test_headquarters_returns_a_plan_under_review_to_draft(client_for, hq_user):
-    plan = PlanFactory(status="under_review")
+def test_a_draft_plan_cannot_be_returned_to_draft(client_for, hq_user):
+    plan = PlanFactory(status="draft")
 
-    response = client_for(hq_user).post(f"/plans/{plan.pk}/back-to-draft/", follow=True)
+    response = client_for(hq_user).post(
+        f"/plans/{plan.pk}/back-to-draft/", {"comment": "Revoir les coûts."}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "This plan is draft: that step is not possible."
+    ]
+    assert not ReviewEvent.objects.exists()
+
+
+def test_headquarters_returns_a_plan_under_review_to_draft_saying_what_must_change(
+    client_for, gao_officer, hq_user
+):
+    plan = PlanFactory(status="under_review", submitted_by=gao_officer)
+
+    response = client_for(hq_user).post(
+        f"/plans/{plan.pk}/back-to-draft/", {"comment": "Chiffrer la priorité 2."}, follow=True
+    )
 
     assert "The plan is back in draft." in _messages(response)
     assert _fresh(plan).status == "draft"
+    assert "Chiffrer la priorité 2." in response.text  # on the plan's review timeline
+    returned = client_for(gao_officer).get("/reviews/").context["sections"]["returned"]
+    assert returned.items == [_fresh(plan)]
+
+
+def test_returning_a_plan_needs_a_comment(client_for, hq_user):
+    plan = PlanFactory(status="under_review")
+
+    response = client_for(hq_user).post(f"/plans/{plan.pk}/back-to-draft/", {"comment": "  "})
+
+    assert response.status_code == 200
+    assert "Say what must change: a comment is required." in response.text
+    assert _fresh(plan).status == "under_review"
+
+
+def test_an_officer_who_sent_a_plan_cannot_validate_it_himself(client_for, hq_user):
+    """The audit's path: headquarters drafts a plan, sends it and validates it alone."""
+    plan = PlanFactory()
+    PriorityFactory(plan=plan)
+    client = client_for(hq_user)
+    client.post(f"/plans/{plan.pk}/send-for-review/")
+    data = {"validation_date": "2024-02-20", "validating_authority": "Gouverneur"}
+
+    page = client.get(f"/plans/{plan.pk}/")
+    response = client.post(f"/plans/{plan.pk}/validate/", data)
+
+    assert f"/plans/{plan.pk}/validate/" not in page.text
+    assert response.context["form"].non_field_errors() == [
+        "You submitted this item: another officer must review it."
+    ]
+    plan = _fresh(plan)
+    assert (plan.status, plan.submitted_by) == ("under_review", hq_user)
+    assert plan.validation_date is None
+    # Another officer sees it in their queue and validates it.
+    other = UserFactory(role=Role.HQ_OFFICER, office=Office.objects.get(name="Bamako"))
+    assert plan in client_for(other).get("/reviews/").context["sections"]["awaiting"].items
+    client_for(other).post(f"/plans/{plan.pk}/validate/", data)
+    assert _fresh(plan).status == "validated"
 
 
 @time_machine.travel(datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.UTC))

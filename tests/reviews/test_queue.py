@@ -128,9 +128,9 @@ def test_queue_query_count_does_not_grow(
         returned(plan, to=hq_user, by=colleague)
         PlanUpdateFactory(plan=plan, created_by=hq_user)
     client = client_for(hq_user)
-    # for each section (awaiting, returned, drafts) and each reviewable model
-    # (plan updates, indicator reports, progress reports) a count and the rows
-    # with what their titles name
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 2 * 3 * 3):
+    # for each section (awaiting, returned, drafts) and each reviewed model
+    # (plan updates, indicator reports, progress reports, projects, regional
+    # plans) a count and the rows with what their titles name
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 2 * 3 * 5):
         response = client.get("/reviews/")
     assert [len(section.items) for section in response.context["sections"].values()] == [rows] * 3

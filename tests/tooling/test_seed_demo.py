@@ -40,7 +40,7 @@ def users_only(monkeypatch):
     monkeypatch.setattr(f"{command}.seed_plans", lambda: 0)
     monkeypatch.setattr(f"{command}.seed_organisations", lambda: 0)
     monkeypatch.setattr(f"{command}.seed_projects", lambda **kwargs: 0)
-    monkeypatch.setattr(f"{command}.seed_money", lambda: {})
+    monkeypatch.setattr(f"{command}.seed_money", lambda *args: {})
     monkeypatch.setattr(f"{command}.validate_plans", lambda: 0)
     monkeypatch.setattr(f"{command}.seed_meetings", lambda: 0)
 

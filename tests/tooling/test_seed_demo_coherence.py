@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from coordination.models import Decision
 from funding.models import Expenditure, Mechanism
+from funding.services import project_totals
 from portfolio import coverage, ledgers
-from projects.models import ProgressReport, Project
+from projects.models import IndicatorReport, ProgressReport, Project, StatusChange
 from regions.models import Office, PlanPriority, PlanUpdate, RegionalPlan
 
 NORTH = ["ML-5", "ML-6", "ML-7", "ML-8"]
@@ -188,3 +189,71 @@ def test_a_good_share_of_ongoing_and_completed_projects_have_an_approved_report(
         "completed",
         "closed",
     }
+
+
+# The statuses each project went through, from the pipeline, as its timeline records them.
+PATHS = {
+    "pipeline": [],
+    "submitted": ["submitted"],
+    "approved": ["submitted", "approved"],
+    "ongoing": ["submitted", "approved", "ongoing"],
+    "completed": ["submitted", "approved", "ongoing", "completed"],
+    "closed": ["submitted", "approved", "ongoing", "completed", "closed"],
+    "cancelled": ["cancelled"],
+}
+PENDING = ["draft", "submitted", "returned"]
+
+
+def test_every_project_went_through_each_step_of_its_status_in_order():
+    changes = StatusChange.objects.order_by("project", "pk")
+    timelines = {}
+    for project_id, old, new, comment in changes.values_list(
+        "project", "old_status", "new_status", "comment"
+    ):
+        timeline = timelines.setdefault(project_id, [])
+        assert old == (timeline[-1][0] if timeline else "pipeline"), project_id
+        timeline.append((new, comment))
+    projects = Project.objects.all()
+    assert projects.count() >= 100
+    for project in projects:
+        timeline = timelines.get(project.pk, [])
+        assert [new for new, _comment in timeline] == PATHS[project.status], project.code
+        if project.status == "cancelled":
+            assert timeline[-1][1].strip(), project.code  # the reason
+
+
+def test_started_projects_started_once_their_funding_was_approved():
+    started = Project.objects.filter(status__in=["ongoing", "completed", "closed"])
+    assert started.count() >= 0.6 * Project.objects.count()
+    for project in started:
+        approvals = list(project.funding_approvals.values_list("approved_on", flat=True))
+        assert approvals, project.code
+        assert min(approvals) <= project.actual_start, project.code
+
+
+def test_completed_and_closed_projects_have_one_approved_final_report_their_last():
+    finished = Project.objects.filter(status__in=["completed", "closed"])
+    assert finished.count() >= 10
+    for project in finished:
+        reports = list(project.progress_reports.order_by("period_start"))
+        finals = [report for report in reports if report.is_final]
+        assert finals == reports[-1:], project.code
+        final = finals[0]
+        assert final.review_status == "approved", project.code
+        assert final.period_end == project.actual_end, project.code
+        assert final.percent_complete == 100, project.code
+    finals = ProgressReport.objects.filter(is_final=True)
+    assert not finals.exclude(project__status__in=["completed", "closed"]).exists()
+
+
+def test_closed_projects_are_reconciled_and_have_no_report_pending():
+    closed = Project.objects.filter(status="closed")
+    assert closed.count() >= 5
+    for project in closed:
+        totals = project_totals(project)
+        assert totals["approved"] > 0, project.code
+        assert totals["approved"] == totals["transferred"] == totals["spent"], project.code
+        assert not project.progress_reports.filter(review_status__in=PENDING).exists()
+        indicator_reports = IndicatorReport.objects.filter(indicator__project=project)
+        assert indicator_reports.exists(), project.code
+        assert not indicator_reports.filter(review_status__in=PENDING).exists(), project.code

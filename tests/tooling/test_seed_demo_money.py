@@ -173,6 +173,8 @@ def test_qip_approvals_stay_within_the_ceiling_and_tranches_follow_the_schedule(
         if len(tranches) == 2:
             assert tranches[1].step.sequence == 2
             assert tranches[0].amount + tranches[1].amount == approved
+            # Paid at completion: once the project ended.
+            assert tranches[1].paid_on >= project.actual_end, project.code
 
 
 @pytest.mark.django_db

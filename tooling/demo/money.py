@@ -1,7 +1,10 @@
 """Demo money, recorded as the fund manager would record it, through
 `funding.services`: the UN's monthly exchange rates, donors' contributions to
 the three mechanisms with their deposits, and the approvals, tranches and
-spending of the demo projects.
+spending of the demo projects. The projects meant to go beyond approval are
+taken through their steps as their money comes (`_fund`): a project starts
+once its funding is approved, is paid at completion once completed, and is
+closed once everything approved is transferred and spent.
 
 Dates follow the demo projects' own dates and never pass today. Idempotent:
 rates are recorded for the months that lack one (so a demo database keeps a
@@ -21,10 +24,19 @@ from django.utils import timezone
 from accounts.models import User
 from coordination.models import Organisation
 from funding import rates, services
-from funding.models import RATED_CURRENCIES, Contribution, ExchangeRate, Expenditure, Mechanism
+from funding.models import (
+    RATED_CURRENCIES,
+    Contribution,
+    ExchangeRate,
+    Expenditure,
+    Mechanism,
+    TrancheStep,
+)
 from projects.models import Project
 from regions.models import Pillar, Region
+from tooling.demo import projects as demo_projects
 from tooling.demo.coordination import ORGANISATIONS
+from tooling.demo.projects import Pending
 
 CENT = Decimal("0.01")
 
@@ -384,12 +396,12 @@ def _record_contributions(plan: list[dict], *, by, today: datetime.date, counts:
 
 # --- The projects' money -------------------------------------------------------------
 
-# Only approved, ongoing and completed projects get money. Pipeline and
-# submitted ones are not approved yet; cancelled ones are finished, and the
-# services lock a finished project's money. The projects meant to be closed
-# are still completed when this seeder runs (`seed_demo` closes them after).
-FUNDED = [Project.Status.APPROVED, Project.Status.ONGOING, Project.Status.COMPLETED]
-
+# The projects that get money are those `seed_projects` approved: their
+# funding is approved, and those meant to go further (`Pending`) are taken
+# through their steps as their money comes: started, paid, reporting,
+# completed, paid at completion, spending, closed once reconciled. Pipeline
+# and submitted ones are not approved yet; cancelled ones are finished, and
+# the services lock a finished project's money.
 DECISIONS = {
     "qip": "PRC-{year}-{number:03d}",
     "tf": "COPIL-FF-{year}-{number:02d}",
@@ -453,9 +465,12 @@ def _charged_to(project: Project, amount: Decimal, approved_on: datetime.date):
     )
 
 
-def _fund(project: Project, n: int, *, by, today: datetime.date, state: dict) -> None:
-    """Approve `project`'s funding, pay its tranches and report its spending
-    as far as its status goes."""
+def _fund(
+    project: Project, n: int, pending: Pending | None, *, by, today: datetime.date, state: dict
+) -> None:
+    """Approve `project`'s funding; then, if it is meant to go further
+    (`pending`), start it, pay its tranches, have it report, complete and
+    close it as far as its target status goes, and report its spending."""
     code = project.mechanism.code
     amount = project.budget_amount
     if n % 3 == 0:  # the committee cut a little
@@ -463,7 +478,7 @@ def _fund(project: Project, n: int, *, by, today: datetime.date, state: dict) ->
     approved_on = min(project.planned_start + datetime.timedelta(days=n % 15), today)
     contribution = _charged_to(project, amount, approved_on)
     if contribution is None and project.mechanism.limited_to_receipts:
-        return  # no donor money left that may fund it: it waits
+        return  # no donor money left that may fund it: it waits, approved
     number = state["decisions"].get((code, approved_on.year), 0) + 1
     state["decisions"][code, approved_on.year] = number
     services.approve_funding(
@@ -476,44 +491,75 @@ def _fund(project: Project, n: int, *, by, today: datetime.date, state: dict) ->
         contribution=contribution,
     )
     state["counts"]["funding approvals"] += 1
-    if project.status == Project.Status.APPROVED:
-        return
-    completed = project.status == Project.Status.COMPLETED
-    paid = _tranches(project, n, amount, approved_on, completed=completed, by=by, today=today)
+    if pending is None:
+        return  # approved, not started yet
+    demo_projects.start(pending, funded_on=approved_on)
+    finished = pending.finished
+    split = code == "qip" or n % 2 == 0
+    schedule = _schedule(pending, split, approved_on, today)
+    # What is paid before completion; the step paid at completion comes after.
+    paid = _tranches(pending.project, schedule, amount, [], split=split, by=by)
+    demo_projects.report(pending)
+    if finished:
+        demo_projects.complete(pending)
+        paid = _tranches(pending.project, schedule, amount, paid, split=split, by=by)
     state["counts"]["tranches"] += len(paid)
     kind = "qip" if code == "qip" else "programme"
     # The first programme under way that has not received all its money.
     beyond = (
         state["beyond left"]
         and kind == "programme"
-        and not completed
+        and not finished
         and sum(value for _day, value in paid) < amount
     )
     if beyond:
         state["beyond left"] = False
     state["counts"]["expenditures"] += _spending(
-        project, n, paid, amount, kind, completed=completed, beyond=beyond, by=by, today=today
+        pending.project,
+        n,
+        paid,
+        amount,
+        kind,
+        completed=finished,
+        closed=pending.target == "closed",
+        beyond=beyond,
+        by=by,
+        today=today,
     )
+    if pending.target == "closed":
+        demo_projects.close(pending)
 
 
-def _tranches(project, n, approved, approved_on, *, completed, by, today) -> list:
-    """Pay the tranches the schedule proposes (QIP: 80 % at signature, 20 % at
-    completion); the other mechanisms pay in one tranche, or in two for every
-    other project (60 %, then the rest at mid-term). Returns [(paid_on, amount)]."""
-    split = project.mechanism.code == "qip" or n % 2 == 0
-    payments = 2 if split and completed else 1
+def _schedule(pending: Pending, split: bool, approved_on, today) -> list[datetime.date]:
+    """The days the tranches are paid: in two when `split` (QIPs 80 % at
+    signature and 20 % at completion, after the actual end; the other
+    mechanisms 60 %, then the rest at mid-term), else in one. An ongoing
+    project has received its first tranche only."""
+    project = pending.project
+    first = min(approved_on + datetime.timedelta(days=10), today)
+    if not (split and pending.finished):
+        return [first]
     if project.mechanism.code == "qip":
-        second = project.planned_end + datetime.timedelta(days=10)
+        second = pending.end + datetime.timedelta(days=10)
     else:
         second = project.planned_start + (project.planned_end - project.planned_start) / 2
-    first = min(approved_on + datetime.timedelta(days=10), today)
-    dates = [first, min(max(second, first), today)]
-    paid = []
-    transferred = Decimal(0)
-    for number in range(payments):
+    return [first, min(max(second, first), today)]
+
+
+def _tranches(project, schedule, approved, paid: list, *, split: bool, by) -> list:
+    """Pay the tranches of `schedule` that follow those `paid`, as the
+    mechanism's schedule proposes them, stopping before a step paid at
+    completion while the project is not completed. Returns `paid` with them,
+    as [(paid_on, amount)]."""
+    paid = list(paid)
+    transferred = sum((value for _day, value in paid), Decimal(0))
+    for number in range(len(paid), len(schedule)):
         step, value = services.proposed_tranche(
             project, {"approved": approved, "transferred": transferred}
         )
+        completion = step is not None and step.milestone == TrancheStep.Milestone.COMPLETION
+        if completion and project.status != Project.Status.COMPLETED:
+            break
         if step is None and split and number == 0:
             value = (approved * Decimal("0.6")).quantize(CENT, rounding=ROUND_HALF_UP)
         services.record_tranche(
@@ -521,20 +567,21 @@ def _tranches(project, n, approved, approved_on, *, completed, by, today) -> lis
             by=by,
             amount=value,
             currency=project.budget_currency,
-            paid_on=dates[number],
+            paid_on=schedule[number],
             reference=f"VIR-{project.code}-{number + 1}",
             step=step,
         )
-        paid.append((dates[number], value))
+        paid.append((schedule[number], value))
         transferred += value
     return paid
 
 
-def _spending(project, n, paid, approved, kind, *, completed, beyond, by, today) -> int:
+def _spending(project, n, paid, approved, kind, *, completed, closed, beyond, by, today) -> int:
     """Report the partner's spending of each tranche, dated between it and the
     next; an ongoing project has spent part of its last tranche, a completed
-    one (nearly) all. With `beyond`, the partner also spent money it has not
-    received yet. Returns how many expenditures were recorded."""
+    one (nearly) all, a closed one all of it. With `beyond`, the partner also
+    spent money it has not received yet. Returns how many expenditures were
+    recorded."""
     groups = SPENDING[kind]
     if len(paid) == 1 and sum(value for _day, value in paid) == approved:
         groups = [groups[0] + groups[1]]
@@ -551,7 +598,7 @@ def _spending(project, n, paid, approved, kind, *, completed, beyond, by, today)
         share = Decimal(1)
         if last and not beyond:
             share = Decimal("0.97") if completed else Decimal("0.45") + Decimal(n % 5) / 10
-            if completed and n % 4:
+            if closed or (completed and n % 4):
                 share = Decimal(1)
         total = (value * share).quantize(CENT, rounding=ROUND_DOWN)
         items = groups[min(number, len(groups) - 1)]
@@ -602,9 +649,11 @@ COUNTED = [
 
 
 @transaction.atomic
-def seed_money() -> dict[str, int]:
-    """Record the demo money that is missing; returns how many records of
-    each kind were created, by their English name."""
+def seed_money(later: list[Pending] = ()) -> dict[str, int]:
+    """Record the demo money that is missing, and take the projects `later`
+    holds (`seed_projects` left them approved) through the steps that follow
+    their funding; returns how many records of each kind were created, by
+    their English name."""
     counts = dict.fromkeys(COUNTED, 0)
     fund = User.objects.get(username="fund")
     today = timezone.localdate()
@@ -616,11 +665,12 @@ def seed_money() -> dict[str, int]:
         return counts
     _record_contributions(plan, by=fund, today=today, counts=counts)
     state = {"counts": counts, "decisions": {}, "beyond left": True}
+    pending = {entry.project.pk: entry for entry in later}
     projects = (
-        Project.objects.filter(status__in=FUNDED, planned_start__lte=today)
+        Project.objects.filter(status=Project.Status.APPROVED, planned_start__lte=today)
         .select_related("mechanism", "window", "region", "priority")
         .order_by("planned_start", "pk")
     )
     for n, project in enumerate(projects):
-        _fund(project, n, by=fund, today=today, state=state)
+        _fund(project, n, pending.get(project.pk), by=fund, today=today, state=state)
     return counts

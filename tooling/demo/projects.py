@@ -4,12 +4,21 @@ mechanisms, with locations, indicators and reports in every review state.
 Dates follow today's: projects in the pipeline start in the coming months,
 ongoing ones are under way (or just past their planned end), completed and
 closed ones have ended, with actual dates to match. Each started project
-reports every quarter, people reached adding up towards its targets."""
+reports every quarter, people reached adding up towards its targets.
+
+Every step is taken through the portal's services, in the order their rules
+ask: a project is created, submitted and approved here (or cancelled, with a
+reason); once its funding is approved (`tooling.demo.money`), it starts on
+its actual start, reports, is completed on its actual end once its final
+report is approved, and is closed once its money is reconciled and no report
+is pending (`Pending`: `start`, `report`, `complete`, `close`)."""
 
 import datetime
 import random
+from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -100,13 +109,17 @@ REGIONS = [
     ("ML-9", 5, "gao", (Decimal("15.92"), Decimal("2.40"))),
     ("ML-10", 3, "tombouctou", (Decimal("22.68"), Decimal("-3.98"))),
 ]
+# The review steps each status is reached by: submitted, approved and sent
+# back by the review engine (`_review_step`), cancelled with a reason. The
+# projects meant to go further stay approved until their funding is approved
+# (`Pending`, taken on by `tooling.demo.money.seed_money`).
 STATUS_PATHS = {
     "pipeline": [],
     "submitted": ["submit"],
     "approved": ["submit", "approve"],
-    "ongoing": ["submit", "approve", "start"],
-    "completed": ["submit", "approve", "start", "complete"],
-    "closed": ["submit", "approve", "start", "complete", "close"],
+    "ongoing": ["submit", "approve"],
+    "completed": ["submit", "approve"],
+    "closed": ["submit", "approve"],
     "cancelled": ["cancel"],
 }
 STATUSES = [
@@ -121,6 +134,13 @@ STATUSES = [
     "completed",
     "cancelled",
 ]
+CANCEL_REASONS = [
+    "Le site n'est plus accessible depuis la dégradation de la sécurité sur l'axe ; "
+    "le comité a décidé d'annuler le projet.",
+    "Le partenaire de mise en œuvre s'est retiré de la zone avant la signature de l'accord.",
+    "Les autorités locales ont confié l'ouvrage à un autre programme : le projet ferait "
+    "double emploi.",
+]
 REPORT_STATES = ["approved", "submitted", "returned", "draft"]
 STARTED = ("ongoing", "completed", "closed")
 FINISHED = ("completed", "closed")
@@ -129,13 +149,38 @@ REPORT_DAYS = 91  # a quarter
 PEOPLE = ("women", "men", "girls", "boys")
 
 
+@dataclass
+class Pending:
+    """A demo project `seed_projects` took as far as its approval, meant to
+    reach `target` (ongoing, completed or closed) once its funding is
+    approved: `tooling.demo.money.seed_money` takes it on, through `start`,
+    `report`, `complete` and `close`."""
+
+    project: Project
+    target: str
+    n: int
+    officer: User
+    indicator: str
+    unit: str
+    # The day it could start (a few days after the planned start) and, for a
+    # finished project, the day it ended (around the planned end); neither
+    # after today.
+    start: datetime.date
+    end: datetime.date | None
+
+    @property
+    def finished(self) -> bool:
+        return self.target in FINISHED
+
+
 @transaction.atomic
-def seed_projects(*, close_later: list | None = None) -> int:
+def seed_projects(*, later: list | None = None) -> int:
     """Create the demo projects that are missing; returns how many were created.
 
-    Projects meant to be closed are left completed and added to `close_later`
-    when it is given, for their money to be recorded first (closed projects
-    are locked): then `close_projects` closes them."""
+    Each is taken through the review steps its status needs (or cancelled,
+    with a reason). Those meant to be ongoing, completed or closed are left
+    approved, and added to `later` when it is given: a project starts once
+    its funding is approved (`tooling.demo.money.seed_money`)."""
     if Project.objects.filter(created_by__username="gao", title__contains="point d'eau").exists():
         return 0
     # Repeatable demo data, nothing secret.
@@ -180,26 +225,68 @@ def seed_projects(*, close_later: list | None = None) -> int:
                 international,
             )
             _locations(rng, project, cercle, centre, sensitive=n % 6 == 0)
-            steps = STATUS_PATHS[status]
-            if status == "closed" and close_later is not None:
-                steps = steps[:-1]
-                close_later.append(project)
-            for step in steps:
-                by = hq if step in ("approve", "close", "cancel") else officer
-                project = services.move(project, by=by, step=step)
-                if step in ("start", "complete"):
-                    project = _record_actual_date(rng, project, step, officer, today)
+            for step in STATUS_PATHS[status]:
+                by = officer if step == "submit" else hq
+                project = _review_step(project, step, by=by, n=n)
             if status in STARTED:
-                _results(project, officer, hq, indicator, unit, n, status, today)
+                start = project.planned_start + datetime.timedelta(days=rng.randrange(0, 10))
+                end = None
+                if status in FINISHED:
+                    end = project.planned_end + datetime.timedelta(days=rng.randrange(-10, 40))
+                if later is not None:
+                    later.append(
+                        Pending(
+                            project=project,
+                            target=status,
+                            n=n,
+                            officer=officer,
+                            indicator=indicator,
+                            unit=unit,
+                            start=min(start, today),
+                            end=end and min(end, today),
+                        )
+                    )
             created += 1
     return created
 
 
-def close_projects(projects: list[Project]) -> None:
-    """Close the projects `seed_projects` left completed for their money."""
+def _review_step(project: Project, step: str, *, by, n: int) -> Project:
+    """Take a review step or the cancellation as `services.move` takes it,
+    without e-mailing headquarters about demo data."""
+    if not services.may_move(by, project, step):
+        raise PermissionDenied
+    if step == "submit":
+        return review_services.submit(project, by=by, notify=False)
+    if step == "approve":
+        return review_services.approve(project, by=by, notify=False)
+    return services.move(project, by=by, step=step, comment=CANCEL_REASONS[n % len(CANCEL_REASONS)])
+
+
+def start(pending: Pending, *, funded_on: datetime.date) -> None:
+    """Start the project once its funding is approved (on `funded_on`), on
+    the day it could start, or the funding's day if that came later."""
+    day = min(max(pending.start, funded_on), timezone.localdate())
+    pending.project = services.move(pending.project, by=pending.officer, step="start", day=day)
+
+
+def report(pending: Pending) -> None:
+    """Its quarterly reports (`_results`), the last one final and approved
+    for a project meant to be finished."""
     hq = User.objects.get(username="hq")
-    for project in projects:
-        services.move(project, by=hq, step="close")
+    _results(pending, hq, timezone.localdate())
+
+
+def complete(pending: Pending) -> None:
+    """Complete it on the day it ended: its final report is approved."""
+    pending.project = services.move(
+        pending.project, by=pending.officer, step="complete", day=pending.end
+    )
+
+
+def close(pending: Pending) -> None:
+    """Close it: its money reconciled and no report pending."""
+    hq = User.objects.get(username="hq")
+    pending.project = services.move(pending.project, by=hq, step="close")
 
 
 def _planned_dates(rng, status: str, days: int, today: datetime.date):
@@ -224,20 +311,6 @@ def _planned_dates(rng, status: str, days: int, today: datetime.date):
         elapsed = rng.randrange(-60, 60)
     start = today - datetime.timedelta(days=elapsed)
     return start, start + datetime.timedelta(days=days)
-
-
-def _record_actual_date(rng, project: Project, step: str, officer, today) -> Project:
-    """The day the project actually started (a few days after the planned
-    start) or ended (around the planned end), never after today."""
-    if step == "start":
-        day = project.planned_start + datetime.timedelta(days=rng.randrange(0, 10))
-        return services.edit_project(
-            project, by=officer, version=project.version, actual_start=min(day, today)
-        )
-    day = project.planned_end + datetime.timedelta(days=rng.randrange(-10, 40))
-    return services.edit_project(
-        project, by=officer, version=project.version, actual_end=min(day, today)
-    )
 
 
 def _create(
@@ -315,41 +388,44 @@ def _locations(rng, project, cercle, centre, *, sensitive: bool) -> None:
     )
 
 
-def _report_periods(project: Project, today: datetime.date) -> list:
-    """The quarters from the actual start that are over by today; a finished
-    project's last one ends on its actual end."""
-    last = project.actual_end or today
+def _report_periods(start: datetime.date, end: datetime.date | None, today: datetime.date) -> list:
+    """The quarters from the actual `start` that are over by today; a
+    finished project's last one ends on its actual `end`."""
+    last = end or today
     periods = []
-    start = project.actual_start
     while True:
-        end = start + datetime.timedelta(days=REPORT_DAYS - 1)
-        if end >= last:
-            if project.actual_end:
-                periods.append((start, project.actual_end))
+        period_end = start + datetime.timedelta(days=REPORT_DAYS - 1)
+        if period_end >= last:
+            if end:
+                periods.append((start, end))
             return periods
-        periods.append((start, end))
-        start = end + datetime.timedelta(days=1)
+        periods.append((start, period_end))
+        start = period_end + datetime.timedelta(days=1)
 
 
-def _results(project, officer, hq, indicator_title, unit, n, status, today) -> None:
+def _results(pending: Pending, hq, today) -> None:
     """An indicator and a progress report for every quarter, each report
     counting the people reached since the start: a growing share of those
     targeted, most of them by the end. The earlier reports are approved; the
-    latest is in the state the cycle gives (approved for a closed project)."""
+    latest is in the state the cycle gives, but for a finished project: its
+    last progress report is the final one, approved (the project is completed
+    once it is), and a closed project has no report left pending."""
+    project, officer, n = pending.project, pending.officer, pending.n
     indicator = services.create_indicator(
         project,
         by=officer,
-        title=indicator_title,
-        unit=unit,
+        title=pending.indicator,
+        unit=pending.unit,
         baseline=Decimal(0),
         target=Decimal(100 * (1 + n % 20)),
     )
     planned_days = (project.planned_end - project.planned_start).days
     reached_at_end = Decimal(80 + n % 21) / 100
-    periods = _report_periods(project, today)
+    periods = _report_periods(project.actual_start, pending.end, today)
     for number, (start, end) in enumerate(periods, start=1):
         latest = number == len(periods)
-        if latest and status in FINISHED:
+        final = latest and pending.finished
+        if final:
             done = Decimal(1)
         else:
             elapsed = Decimal((end - project.actual_start).days + 1)
@@ -360,10 +436,16 @@ def _results(project, officer, hq, indicator_title, unit, n, status, today) -> N
             by=officer,
             period_start=start,
             period_end=end,
-            narrative="Les travaux avancent conformément au calendrier ; l'accès reste "
-            "difficile pendant la saison des pluies.",
+            narrative=(
+                "Rapport final : les ouvrages ont été réceptionnés et remis aux autorités "
+                "et aux comités de gestion."
+                if final
+                else "Les travaux avancent conformément au calendrier ; l'accès reste "
+                "difficile pendant la saison des pluies."
+            ),
             percent_complete=int(done * 100),
             site_accessible=(n + number) % 5 != 0,
+            is_final=final,
             **{f"{group}_reached": int(getattr(project, group) * share) for group in PEOPLE},
         )
         value, _new = services.create_indicator_report(
@@ -375,10 +457,10 @@ def _results(project, officer, hq, indicator_title, unit, n, status, today) -> N
             comment="Données des registres du partenaire.",
         )
         state = "approved"
-        if latest and status != "closed":
+        if latest and pending.target != "closed":
             state = REPORT_STATES[n % len(REPORT_STATES)]
-        for item in (report, value):
-            _review(item, state, officer, hq)
+        _review(report, "approved" if final else state, officer, hq)
+        _review(value, state, officer, hq)
 
 
 def _review(item, state: str, officer, hq) -> None:

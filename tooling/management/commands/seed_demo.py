@@ -16,7 +16,7 @@ from regions.models import Office
 from tooling.demo.coordination import seed_meetings, seed_organisations
 from tooling.demo.money import seed_exchange_rates, seed_money
 from tooling.demo.plans import seed_plans, updates_by_state, validate_plans
-from tooling.demo.projects import close_projects, seed_projects
+from tooling.demo.projects import seed_projects
 
 # Used only when DEBUG is on and no --password is given.
 # Refused when DEBUG is off.
@@ -71,11 +71,12 @@ class Command(BaseCommand):
             # priorities' estimated costs.
             plans = seed_plans()
             organisations = seed_organisations()
-            # Closed projects are locked: their money is recorded before they close.
-            to_close = []
-            projects = seed_projects(close_later=to_close)
-            money = seed_money()
-            close_projects(to_close)
+            # Projects are created, submitted and approved; those meant to go
+            # further start once their funding is approved, and are completed
+            # and closed as their reports and money allow (seed_money).
+            later = []
+            projects = seed_projects(later=later)
+            money = seed_money(later)
             validate_plans()
             # Decisions name the plans and projects.
             meetings = seed_meetings()
