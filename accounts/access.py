@@ -1,5 +1,10 @@
 """Who may do what: the one place that answers it for the whole portal.
 
+Partners and viewers read only what is published (`reviews.visibility`):
+validated plans, approved updates and reports, projects from their approval
+on; staff of a regional office also read the drafts of their office's
+regions, headquarters every draft.
+
 Every app's own `access.py` builds on these answers; no view or template
 decides access on its own. Rights in the portal come from the user's role and
 office; administrators' rights in Django admin come from staff status.
@@ -42,3 +47,25 @@ def can_use_admin(user) -> bool:
 
 def is_read_only(user) -> bool:
     return role_of(user) not in EDITOR_ROLES | {Role.FUND_MANAGER}
+
+
+def sees_every_draft(user) -> bool:
+    """Headquarters (officers and fund managers) and administrators read
+    every record in every state: drafts, returned items, review comments."""
+    if role_of(user) in (Role.HQ_OFFICER, Role.FUND_MANAGER):
+        return True
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def sees_drafts_of_own_regions(user) -> bool:
+    """Heads of office and regional officers read what is not published yet
+    in the regions their office covers, and only what is published elsewhere."""
+    return role_of(user) in (Role.HEAD_OF_OFFICE, Role.REGIONAL_OFFICER) and bool(user.office_id)
+
+
+def sees_review_comments(user) -> bool:
+    """The review timeline (who returned what, with which comment) is the
+    mission's internal record: staff read it, partners and viewers never."""
+    return role_of(user) in EDITOR_ROLES | {Role.FUND_MANAGER} or (
+        user.is_authenticated and user.is_active and user.is_superuser
+    )

@@ -14,6 +14,8 @@ without parsing prose. The events, and whom `user` names:
   status, active flag or office, read from the user's history
   (`details.target` is the person changed, `details.changes` old and new);
 - `user_deleted`: who deleted the user named in `details.target`.
+- `password_reset_throttled`: a password-reset request over the limit
+  (`accounts.views.PasswordResetView`), no e-mail sent: the address typed.
 
 This module only records: it changes nothing and refuses nothing. It is
 imported when logging is configured, before the apps are ready, so it reads

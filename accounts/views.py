@@ -1,9 +1,20 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.http import HttpResponseRedirect
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from accounts.security_log import client_ip, log_event
+
+# Password-reset e-mails: at most this many per address, and per client address,
+# in RESET_WINDOW seconds; requests over the limit send nothing.
+RESET_LIMIT_PER_EMAIL = 3
+RESET_LIMIT_PER_IP = 10
+RESET_WINDOW = 60 * 60
 
 
 class LoginView(auth_views.LoginView):
@@ -23,6 +34,39 @@ class LoginView(auth_views.LoginView):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, throttled per e-mail address and per client
+    address so that nobody can flood a mailbox (or the mail server). Over the
+    limit the page is the same as after a sent e-mail: it reveals nothing."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not _reset_allowed(self.request, email):
+            log_event("password_reset_throttled", request=self.request, user=email)
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+def _reset_allowed(request, email: str) -> bool:
+    """Count this request against both limits; False once either is passed.
+    The counters live in the shared cache, so every process sees them."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    counters = [
+        (f"password-reset:email:{digest}", RESET_LIMIT_PER_EMAIL),
+        (f"password-reset:ip:{client_ip(request) or 'unknown'}", RESET_LIMIT_PER_IP),
+    ]
+    allowed = True
+    for key, limit in counters:
+        cache.add(key, 0, timeout=RESET_WINDOW)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=RESET_WINDOW)
+            count = 1
+        allowed = allowed and count <= limit
+    return allowed
 
 
 @require_POST

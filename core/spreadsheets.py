@@ -23,8 +23,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+
+from core.text import clean_text
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +69,9 @@ def _csv_cell(value, decimal_separator: str) -> str:
         return format(value, "f").replace(".", decimal_separator)
     if isinstance(value, datetime.date):
         return value.isoformat()
-    return neutralize(str(value))
+    # Control characters stripped first, so that what follows them cannot
+    # become a formula.
+    return neutralize(clean_text(str(value)))
 
 
 def _csv_lines(columns: list[Column], rows: Iterable, language: str):
@@ -99,9 +102,10 @@ def csv_response(columns: list[Column], rows: Iterable, *, stem: str) -> Streami
 
 def _xlsx_cell(sheet, value):
     if isinstance(value, str):
-        # Control characters are not allowed in the file format; removed
+        # Control characters and non-characters are not allowed in the file
+        # format (rows older than the check of forms may hold them); removed
         # first, so that what follows them cannot become a formula.
-        return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return neutralize(clean_text(value))
     if isinstance(value, Decimal):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "#,##0.00"

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import OnceMixin, VersionMixin
+from core.forms import Form, ModelChoiceField, ModelForm, OnceMixin, VersionMixin
 from funding import services
 from funding.models import (
     RATED_CURRENCIES,
@@ -70,7 +70,7 @@ class PastDateField(forms.DateField):
         return day
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(ModelForm):
     amount = AmountField(label=_("Pledged amount"))
 
     class Meta:
@@ -106,7 +106,7 @@ class ContributionEditForm(VersionMixin, ContributionForm):
     pass
 
 
-class DepositForm(OnceMixin, forms.Form):
+class DepositForm(OnceMixin, Form):
     amount = AmountField()
     currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
     received_on = PastDateField(label=_("Received on"))
@@ -130,7 +130,7 @@ class MonthField(forms.DateField):
         return day.replace(day=1) if day else day
 
 
-class RateForm(forms.Form):
+class RateForm(Form):
     currency = forms.ChoiceField(label=_("Currency"), choices=RATED_CURRENCIES)
     month = MonthField(label=_("Month"))
     units_per_usd = forms.DecimalField(
@@ -163,7 +163,7 @@ class RateEditForm(RateForm):
 # --- A project's money --------------------------------------------------------------
 
 
-class ProjectMoneyForm(OnceMixin, forms.Form):
+class ProjectMoneyForm(OnceMixin, Form):
     """Amounts of a project are in the currency of its budget."""
 
     amount = AmountField()
@@ -182,7 +182,7 @@ class ProjectMoneyForm(OnceMixin, forms.Form):
         ) % {"project": project.code, "currency": project.budget_currency}
 
 
-class ContributionChoiceField(forms.ModelChoiceField):
+class ContributionChoiceField(ModelChoiceField):
     def label_from_instance(self, contribution):
         return _("%(contribution)s — available %(available)s") % {
             "contribution": f"{contribution.donor} {contribution.pledged_on:%Y}"
@@ -224,7 +224,7 @@ class ApprovalForm(ProjectMoneyForm):
 class TrancheForm(ProjectMoneyForm):
     paid_on = PastDateField(label=_("Paid on"))
     reference = forms.CharField(label=_("Transfer reference"), max_length=100)
-    step = forms.ModelChoiceField(
+    step = ModelChoiceField(
         label=_("Step of the schedule"), queryset=TrancheStep.objects.none(), required=False
     )
 
@@ -253,7 +253,7 @@ class ExpenditureForm(ProjectMoneyForm):
         return cleaned
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(
         label=_("File"), help_text=_("CSV (UTF-8) or Excel workbook (.xlsx), first row headers.")
     )

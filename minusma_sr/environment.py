@@ -42,7 +42,23 @@ def database_config(url: str, *, conn_max_age: int = 0) -> dict:
         # Persistent connections with a health check before each reuse.
         config["CONN_MAX_AGE"] = conn_max_age
         config["CONN_HEALTH_CHECKS"] = True
+    else:
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), **SQLITE_OPTIONS}
     return config
+
+
+# Several requests writing at once on SQLite: a transaction takes the write
+# lock when it begins (IMMEDIATE), so that `select_for_update` sections are
+# serialised and a second writer waits for the first instead of failing when
+# it upgrades a read lock; it waits up to SQLITE_BUSY_SECONDS (then the
+# portal answers 503, "try again": core.middleware). Write-ahead logging lets
+# readers go on while one request writes.
+SQLITE_BUSY_SECONDS = 20
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_BUSY_SECONDS,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 
 
 def redis_url(url: str) -> str:

@@ -88,11 +88,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signed-in pages and downloads: Cache-Control: private, no-store.
+    "core.middleware.private_no_store",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Records who made each change that history keeps.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database still locked after the busy timeout: 503, "try again".
+    "minusma_sr.middleware.BusyDatabaseMiddleware",
     # Axes must come last: it answers locked-out sign-in attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -203,8 +207,10 @@ AXES_VERBOSE = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # --- Security -------------------------------------------------------------------
-# HTTPS settings default to on whenever DEBUG is off; DJANGO_HTTPS=false lets
-# `make serve` run production-like on plain http://127.0.0.1.
+# HTTPS settings default to on whenever DEBUG is off; DJANGO_HTTPS=false (in
+# the environment or `.env`) lets `make serve` run production-like on plain
+# http://127.0.0.1. With DEBUG off, start-up stops on any warning of
+# `check --deploy` that is not silenced below (minusma_sr/startup.py).
 
 HTTPS = environment.read_bool(env, "DJANGO_HTTPS", default=not DEBUG)
 # Behind a load balancer that terminates TLS: believe its X-Forwarded-Proto
@@ -238,6 +244,11 @@ SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is a commitment for the whole domain; the mission decides it.
     "security.W021",
 ]
+if not HTTPS:
+    # DJANGO_HTTPS=false was set on purpose (it is never the default with DEBUG
+    # off): these four checks only repeat that there is no HSTS, no redirect to
+    # HTTPS and no secure-only cookie.
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 # No inline script or style anywhere, nothing from another origin.
 CONTENT_SECURITY_POLICY = {
@@ -282,11 +293,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Never served as such, in any mode: uploaded files reach a browser only
+# through the views that check who may read them (core.files.serve).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Attached files: PDF, Word, Excel and images, checked by content.
 UPLOAD_MAX_BYTES = environment.read_int(env, "UPLOAD_MAX_MB", default=10, minimum=1) * 1024 * 1024
+# A request body other than its files (form fields) over 2.5 MB is refused
+# (400) before it is parsed; the files themselves are limited by
+# UPLOAD_MAX_BYTES, and the reverse proxy refuses any body just above it
+# (`client_max_body_size`, docs/deployment.md).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# An uploaded file larger than this is spooled to a temporary file on disk
+# instead of being held in the process's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Where `manage.py backup` writes its archives (kept private: 0700, files 0600).
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "backups")))

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -37,5 +36,5 @@ if settings.BENCH_FLOOR:
     # The floor that `make bench` compares every page with (docs/performance.md).
     urlpatterns.append(path("bench/floor/", bench.floor, name="bench_floor"))
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, even with DEBUG on: uploaded files are sent only by
+# the views that check who may read them (core.files.serve).

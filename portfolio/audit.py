@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 from accounts import access
 from accounts.models import User
 from accounts.roles import Role
+from core.forms import Form, ModelChoiceField
 from core.history import Change
 
 PAGE_SIZE = 50
@@ -123,8 +124,8 @@ def _history_model(model):
 # --- The filters ---------------------------------------------------------------------
 
 
-class AuditFilter(forms.Form):
-    who = forms.ModelChoiceField(
+class AuditFilter(Form):
+    who = ModelChoiceField(
         label=gettext_lazy("Who"),
         queryset=User.objects.order_by("username"),
         required=False,

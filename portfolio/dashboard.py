@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Decision, Meeting
 from core import cached_figures
+from core.forms import Form, ModelChoiceField
 from funding.figures import delivery_rate
 from funding.models import Expenditure, FundingApproval, Mechanism, Tranche
 from projects.models import Project
@@ -32,9 +33,9 @@ PERSONAL_LIMIT = 10
 FIRST_YEAR = 2013  # the section's first year of work
 
 
-class DashboardFilter(forms.Form):
+class DashboardFilter(Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
-    region = forms.ModelChoiceField(
+    region = ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.in_scope(),
         required=False,
@@ -54,11 +55,15 @@ class DashboardFilter(forms.Form):
 class Selection:
     year: int | None = None
     region: Region | None = None
+    # Partners and viewers: only the published projects (reviews.visibility).
+    published_only: bool = False
 
     def project_lookups(self, prefix: str = "") -> Q:
         """The selection as conditions on projects reached through `prefix`
         (`projects__` from a mechanism or a region)."""
         lookups = Q()
+        if self.published_only:
+            lookups &= Q(**{f"{prefix}status__in": Project.PUBLISHED_STATES})
         if self.region:
             lookups &= Q(**{f"{prefix}region": self.region})
         if self.year:
@@ -75,6 +80,8 @@ class Selection:
 
     def money(self, model, date_field: str) -> QuerySet:
         rows = model.objects.all()
+        if self.published_only:
+            rows = rows.filter(project__status__in=Project.PUBLISHED_STATES)
         if self.region:
             rows = rows.filter(project__region=self.region)
         if self.year:
@@ -91,8 +98,9 @@ def portfolio(selection: Selection, *, first_regions=()) -> dict:
     figures of this selection hold (`core.cached_figures`). A regional
     officer's regions (`first_regions`, codes) come first."""
     region = selection.region.code if selection.region else ""
+    scope = "published" if selection.published_only else "all"
     figures = cached_figures.cached(
-        "portfolio", lambda: _portfolio(selection), selection.year or "", region
+        "portfolio", lambda: _portfolio(selection), selection.year or "", region, scope
     )
     regions = list(figures["by_region"])
     regions.sort(key=lambda region: (region.code not in first_regions, -region.count, region.code))
@@ -168,7 +176,7 @@ def _delivery_rate(selection: Selection, totals: dict):
     spending over the same year's transfers."""
     if not selection.year:
         return delivery_rate(totals["spent"], totals["transferred"])
-    through = Selection(region=selection.region)
+    through = Selection(region=selection.region, published_only=selection.published_only)
     end = datetime.date(selection.year, 12, 31)
     transferred = through.money(Tranche, "paid_on").filter(paid_on__lte=end)
     spent = through.money(Expenditure, "spent_on").filter(spent_on__lte=end)

@@ -28,6 +28,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from core.text import clean_text
 from projects.models import Location, Project
 from regions.models import Pillar
 
@@ -93,7 +94,8 @@ def published_projects(projects: QuerySet) -> QuerySet:
 
 def _text(parent, tag: str, text: str, **attributes) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes)
-    ET.SubElement(element, "narrative").text = text
+    # XML forbids control characters: older rows may still hold them.
+    ET.SubElement(element, "narrative").text = clean_text(text)
     return element
 
 

@@ -309,6 +309,8 @@ class Project(FSMModelMixin, ReviewTrail, Versioned):
     REVIEW_FIELD = "status"
     AWAITING = Status.SUBMITTED
     REVIEW_STEPS = {"submit": "_submit", "approve": "_approve", "return": "_send_back"}
+    # Partners read a project once it is approved (not a cancelled one).
+    PUBLISHED_STATES = (Status.APPROVED, Status.ONGOING, Status.COMPLETED, Status.CLOSED)
 
     def review_problems(self, step: str) -> list[str]:
         # The steps' conditions read funding and reports: projects.workflow.
@@ -524,6 +526,7 @@ class IndicatorReport(Reviewable):
     history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
 
     review_kind = _("indicator report")
+    REGION_PATH = "indicator__project__region"
 
     class Meta:
         verbose_name = _("indicator report")
@@ -599,6 +602,7 @@ class ProgressReport(Reviewable):
     history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
 
     review_kind = _("progress report")
+    REGION_PATH = "project__region"
 
     class Meta:
         verbose_name = _("progress report")

@@ -39,6 +39,7 @@ from projects.workflow import RULE_FIELDS, rule_problems
 from regions import access as region_access
 from reviews import rules as review_rules
 from reviews import services as review_services
+from reviews import visibility
 from reviews.models import Reviewable, ReviewStatus
 
 
@@ -581,8 +582,15 @@ def attach_to_progress_report(
     return attach_file(ProgressReportAttachment, by=by, upload=upload, title=title, report=current)
 
 
-def project_results(project: Project) -> dict[str, QuerySet]:
-    """What the project page shows of its results: three querysets of one query each.
+def project_results(project: Project, user) -> dict[str, QuerySet]:
+    """What the project page shows `user` of its results: three querysets of
+    one query each, the reports limited to those `user` may read
+    (`reviews.visibility`)."""
+    return _results(project, lambda reports: visibility.visible(reports, user))
+
+
+def _results(project: Project, visible) -> dict[str, QuerySet]:
+    """The project's results, each queryset of reports passed through `visible`.
 
     - `locations`, with their cercles;
     - `indicators`, each annotated with `achieved` (the value of its latest
@@ -591,7 +599,7 @@ def project_results(project: Project) -> dict[str, QuerySet]:
       whatever its status);
     - `progress_reports`, latest period first.
     """
-    reports = IndicatorReport.objects.filter(indicator=OuterRef("pk")).order_by(
+    reports = visible(IndicatorReport.objects.filter(indicator=OuterRef("pk"))).order_by(
         "-period_end", "-pk"
     )
     approved = reports.filter(review_status=ReviewStatus.APPROVED)
@@ -604,5 +612,5 @@ def project_results(project: Project) -> dict[str, QuerySet]:
     return {
         "locations": project.locations.select_related("cercle"),
         "indicators": indicators,
-        "progress_reports": project.progress_reports.all(),
+        "progress_reports": visible(project.progress_reports.all()),
     }

@@ -185,6 +185,7 @@ class RegionalPlan(FSMModelMixin, ReviewTrail, Versioned):
     review_kind = _("regional plan")
     REVIEW_FIELD = "status"
     AWAITING = Status.UNDER_REVIEW
+    PUBLISHED_STATES = (Status.VALIDATED, Status.ARCHIVED)
     REVIEW_STEPS = {
         "submit": "_send_for_review",
         "approve": "_validate",
@@ -324,6 +325,7 @@ class PlanUpdate(Reviewable):
     history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])
 
     review_kind = _("plan update")
+    REGION_PATH = "plan__region"
 
     class Meta:
         verbose_name = _("plan update")

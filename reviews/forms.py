@@ -4,14 +4,16 @@ mandatory one."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import Form
 
-class ApproveForm(forms.Form):
+
+class ApproveForm(Form):
     comment = forms.CharField(
         label=_("Comment (optional)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     comment = forms.CharField(
         label=_("What must change"),
         widget=forms.Textarea(attrs={"rows": 4}),

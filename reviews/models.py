@@ -66,6 +66,29 @@ class ReviewTrail(models.Model):
     AWAITING = "submitted"
     REVIEW_STEPS = {"submit": "_submit", "approve": "_approve", "return": "_return"}
 
+    # The states in which partners and viewers may read the record
+    # (reviews.visibility), and the lookup from the record to its region.
+    PUBLISHED_STATES = ("approved",)
+    REGION_PATH = "region"
+
+    @property
+    def is_published(self) -> bool:
+        return self.review_state in self.PUBLISHED_STATES
+
+    @property
+    def region_id_of_record(self) -> int:
+        """The id of the record's region, through `REGION_PATH` (the pages
+        join what it crosses)."""
+        *through, last = self.REGION_PATH.split("__")
+        record = self
+        for name in through:
+            record = getattr(record, name)
+        return getattr(record, f"{last}_id")
+
+    @classmethod
+    def published_q(cls) -> models.Q:
+        return models.Q(**{f"{cls.REVIEW_FIELD}__in": cls.PUBLISHED_STATES})
+
     @property
     def review_state(self) -> str:
         return getattr(self, self.REVIEW_FIELD)

@@ -30,7 +30,8 @@ def review_context(
     """What `reviews/_review_and_timeline.html` needs on a record's page."""
     user = request.user
     return {
-        "events": services.timeline(item),
+        # The review's comments are internal: partners and viewers see none.
+        "events": services.timeline(item) if access.sees_review_comments(user) else [],
         "can_review": item.awaits_review and rules.may_review(user, item),
         # Two forms on one page, each with a `comment`: distinct HTML ids.
         "approve_form": ApproveForm(auto_id="approve_%s"),

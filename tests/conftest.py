@@ -96,3 +96,12 @@ SIGNED_IN_QUERIES = 5
 # the number of items awaiting them in the review queue (one UNION ALL query
 # over the reviewable models, whatever their number).
 NAVIGATION_QUERIES = 2
+
+
+@pytest.fixture
+def reader(db):
+    """Someone at headquarters who reads every record in every state (drafts
+    included, `reviews.visibility`) and reviews nothing: a fund manager. The
+    tests of lists, filters and exports read as this person; what partners
+    may read is tested on its own (tests/security/test_visibility_by_state.py)."""
+    return UserFactory(username="reader", role=Role.FUND_MANAGER, office=_office("Bamako"))

@@ -258,6 +258,21 @@ def _pack_media(target: Path) -> int:
         return sum(1 for member in tar.getmembers() if member.isfile())
 
 
+def _sqlite_snapshot(database: Path) -> dict:
+    """The figures and the copy read in one read transaction. Not Django's
+    `atomic()`: the portal's SQLite transactions take the write lock when they
+    begin (`minusma_sr.environment.SQLITE_OPTIONS`), and SQLite will not copy
+    a database that its own connection is writing."""
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            found = figures()
+            _copy_sqlite(database)
+        finally:
+            cursor.execute("ROLLBACK")
+    return found
+
+
 def _snapshot(engine: str, database: Path) -> dict:
     """Copy the database into `database` and return its figures, both read in
     one transaction. SQLite refuses a reader while a writer holds the file for
@@ -265,17 +280,15 @@ def _snapshot(engine: str, database: Path) -> dict:
     attempt = 1
     while True:
         try:
+            if engine == "sqlite":
+                return _sqlite_snapshot(database)
             with transaction.atomic():
                 with connection.cursor() as cursor:
-                    if engine == "postgresql":
-                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                        cursor.execute("SELECT pg_export_snapshot()")
-                        snapshot = cursor.fetchone()[0]
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    snapshot = cursor.fetchone()[0]
                 found = figures()
-                if engine == "sqlite":
-                    _copy_sqlite(database)
-                else:
-                    _dump_postgresql(database, snapshot)
+                _dump_postgresql(database, snapshot)
             return found
         except (OperationalError, sqlite3.OperationalError) as error:
             if engine != "sqlite" or "locked" not in str(error):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from coordination.models import CoordinationBody, Membership, Organisation
+from core.forms import Form, ModelForm
 from regions import access as region_access
 
 
@@ -14,7 +15,7 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BodyForm(forms.ModelForm):
+class BodyForm(ModelForm):
     class Meta:
         model = CoordinationBody
         fields = ["name", "acronym", "kind", "region", "description"]
@@ -35,7 +36,7 @@ class BodyForm(forms.ModelForm):
             region.help_text = ""
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ModelForm):
     class Meta:
         model = Membership
         fields = ["organisation", "role", "start_date"]
@@ -55,7 +56,7 @@ class MemberForm(forms.ModelForm):
         return organisation
 
 
-class EndMembershipForm(forms.Form):
+class EndMembershipForm(Form):
     end_date = forms.DateField(
         label=_("Last day of membership"),
         required=False,

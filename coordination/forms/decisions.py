@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Decision
+from core.forms import Form
 
 Status = Decision.Status
 # The status the form proposes, so that sending it as it opens changes something.
@@ -16,7 +17,7 @@ LIKELY_NEXT = {
 COMMENT_REQUIRED = _("Say why the status changes: a comment is required.")
 
 
-class DecisionStatusForm(forms.Form):
+class DecisionStatusForm(Form):
     status = forms.ChoiceField(label=_("New status"), choices=Decision.Status.choices)
     comment = forms.CharField(
         label=_("Comment"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination import access, services
 from coordination.models import Decision, Meeting, Organisation
-from core.forms import OnceMixin
+from core.forms import ModelForm, OnceMixin
 
 # Blank decision rows offered when a meeting is recorded.
 DECISION_ROWS = 3
@@ -29,7 +29,7 @@ def _people(chosen=()):
     return _active_or_chosen(get_user_model().objects.order_by("last_name", "first_name"), chosen)
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(ModelForm):
     class Meta:
         model = Meeting
         fields = [
@@ -89,7 +89,7 @@ class MeetingCreateForm(OnceMixin, MeetingForm):
     pass
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(ModelForm):
     """One decision. With `starts_at`, a due date before the meeting is refused."""
 
     class Meta:

@@ -5,12 +5,13 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Organisation
+from core.forms import ModelForm
 
 DUPLICATE_NAME = _("An organisation with this name already exists.")
 DUPLICATE_ACRONYM = _("An organisation with this acronym already exists.")
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     # An address typed without its scheme is taken as https.
     website = forms.URLField(
         label=_("Website"), max_length=200, required=False, assume_scheme="https"

@@ -11,6 +11,7 @@ from portfolio import dashboard as dashboard_figures
 from portfolio.charts import bar_chart
 from portfolio.dashboard import DashboardFilter, Selection
 from regions import access as region_access
+from reviews import visibility
 
 
 @login_required
@@ -19,9 +20,14 @@ def dashboard(request):
     """The portfolio at a glance, filtered by year and region, and what awaits
     the signed-in person."""
     form = DashboardFilter(request.GET or None)
-    selection = Selection()
+    published_only = visibility.reads_published_only(request.user)
+    selection = Selection(published_only=published_only)
     if form.is_valid():
-        selection = Selection(year=form.cleaned_data["year"], region=form.cleaned_data["region"])
+        selection = Selection(
+            year=form.cleaned_data["year"],
+            region=form.cleaned_data["region"],
+            published_only=published_only,
+        )
     first_regions = set(region_access.editable_regions(request.user).values_list("code", flat=True))
     figures = dashboard_figures.portfolio(selection, first_regions=first_regions)
     context = {

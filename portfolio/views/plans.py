@@ -15,6 +15,7 @@ from regions import access, services
 from regions.models import RegionalPlan
 from reviews import rules as review_rules
 from reviews import services as review_services
+from reviews import visibility
 
 Status = RegionalPlan.Status
 
@@ -24,21 +25,32 @@ Status = RegionalPlan.Status
 PROJECTS_PER_PRIORITY = 20
 
 
-def _first_projects(plan: RegionalPlan) -> dict[int, list]:
-    """The first projects of each of the plan's priorities, by its primary
-    key: one query (a window over each priority), or none while cached."""
-    first = Project.objects.order_by("code")[:PROJECTS_PER_PRIORITY]
+def _first_projects(plan: RegionalPlan, *, published_only: bool) -> dict[int, list]:
+    """The first projects of each of the plan's priorities (only the published
+    ones for partners and viewers), by its primary key: one query (a window
+    over each priority), or none while cached."""
+    projects = Project.objects.order_by("code")
+    if published_only:
+        projects = projects.filter(status__in=Project.PUBLISHED_STATES)
+    first = projects[:PROJECTS_PER_PRIORITY]
     priorities = plan.priorities.prefetch_related(
         Prefetch("projects", queryset=first, to_attr="first_projects")
     )
     return {priority.pk: priority.first_projects for priority in priorities}
 
 
-def _coverage_of(plan: RegionalPlan) -> coverage.Coverage:
+def _coverage_of(plan: RegionalPlan, user) -> coverage.Coverage:
     """The plan's coverage (`portfolio.coverage`: its priorities with their
-    figures, the plan with its totals), each priority with its first projects."""
+    figures, the plan with its totals), each priority with the first projects
+    `user` may read."""
     plan_coverage = coverage.plan_coverage(plan)
-    first = cached("first-projects", lambda: _first_projects(plan), plan.pk)
+    published_only = visibility.reads_published_only(user, plan.region)
+    first = cached(
+        "first-projects",
+        lambda: _first_projects(plan, published_only=published_only),
+        plan.pk,
+        "published" if published_only else "all",
+    )
     for priority in plan_coverage.priorities:
         priority.first_projects = first.get(priority.pk, [])
     return plan_coverage
@@ -47,14 +59,14 @@ def _coverage_of(plan: RegionalPlan) -> coverage.Coverage:
 @login_required
 @require_safe
 def plan_detail(request, pk):
-    plan = access.get_plan(pk)
+    plan = visibility.check_visible(request.user, access.get_plan(pk))
     editor = access.can_edit_plan(request.user, plan)
-    plan_coverage = _coverage_of(plan)
+    plan_coverage = _coverage_of(plan, request.user)
     context = {
         "plan": plan,
         "coverage": plan_coverage,
         "priorities": plan_coverage.priorities,
-        "updates": plan.updates.all(),
+        "updates": visibility.visible(plan.updates.all(), request.user),
         "documents": plan.documents.select_related("uploaded_by"),
         "history": services.plan_history(plan),
         "can_edit": editor and plan.is_editable,
@@ -62,7 +74,11 @@ def plan_detail(request, pk):
         "can_add_update": editor and plan.status == Status.VALIDATED,
         "can_decide": accounts_access.is_headquarters_officer(request.user),
         "can_review": plan.awaits_review and review_rules.may_review(request.user, plan),
-        "events": review_services.timeline(plan),
+        "events": (
+            review_services.timeline(plan)
+            if accounts_access.sees_review_comments(request.user)
+            else []
+        ),
     }
     return render(request, "portfolio/plan_detail.html", context)
 
@@ -70,8 +86,9 @@ def plan_detail(request, pk):
 @login_required
 @require_safe
 def plan_report(request, pk):
-    # Every signed-in user reads every plan: its report too.
+    # Whoever reads the plan reads its report.
     plan = get_object_or_404(RegionalPlan.objects.select_related("region"), pk=pk)
+    visibility.check_visible(request.user, plan)
     # The coverage gives the plan its totals.
     context = {
         "plan": plan,

@@ -18,6 +18,7 @@ from portfolio import coverage
 from projects.models import Project
 from regions.filters import NO_CERCLE
 from regions.models import Region, RegionalPlan
+from reviews import visibility
 
 # The region's money by financing mechanism, each figure through its own
 # reverse relation of the projects: summing two money tables joined in one
@@ -34,7 +35,7 @@ MONEY_RELATIONS = {
 PROJECTS_PER_CERCLE = 20
 
 
-def _projects_by_cercle(region: Region) -> list[dict]:
+def _projects_by_cercle(region: Region, *, published_only: bool) -> list[dict]:
     """The region's cercles that have projects, by name, then the projects
     without any cercle: for each group its number of projects, its first
     `PROJECTS_PER_CERCLE` by code (each with its mechanism and plan priority)
@@ -44,9 +45,14 @@ def _projects_by_cercle(region: Region) -> list[dict]:
     over the cercle, by the database), and the count and first projects of
     those without a cercle."""
     of_region = Project.objects.filter(region=region).select_related("mechanism", "priority")
+    in_region = Q(projects__region=region)
+    if published_only:
+        # Partners and viewers: the published projects only (reviews.visibility).
+        of_region = of_region.filter(status__in=Project.PUBLISHED_STATES)
+        in_region &= Q(projects__status__in=Project.PUBLISHED_STATES)
     first = of_region.order_by("code")[:PROJECTS_PER_CERCLE]
     cercles = (
-        region.cercles.annotate(project_count=Count("projects", filter=Q(projects__region=region)))
+        region.cercles.annotate(project_count=Count("projects", filter=in_region))
         .filter(project_count__gt=0)
         .order_by("name", "pk")
         .prefetch_related(Prefetch("projects", queryset=first, to_attr="first_projects"))
@@ -132,12 +138,18 @@ def _bodies_with_next_meeting(region: Region):
 def region_detail(request, code):
     region = get_object_or_404(Region.objects.with_offices(), code=code)
     plan = _plan_in_force(region)
+    published_only = visibility.reads_published_only(request.user, region)
     context = {
         "region": region,
         "plan": plan,
         "coverage": coverage.plan_coverage(plan) if plan else None,
         # Sums over the region's projects, kept in the figures cache.
-        "cercle_groups": cached("region-cercles", lambda: _projects_by_cercle(region), region.pk),
+        "cercle_groups": cached(
+            "region-cercles",
+            lambda: _projects_by_cercle(region, published_only=published_only),
+            region.pk,
+            "published" if published_only else "all",
+        ),
         "project_totals": cached(
             "region-totals",
             lambda: region.projects.budget_totals(),

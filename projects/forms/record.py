@@ -10,11 +10,17 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.urls import reverse_lazy
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Organisation
-from core.forms import OnceMixin, VersionMixin
+from core.forms import (
+    Form,
+    ModelChoiceField,
+    ModelForm,
+    ModelMultipleChoiceField,
+    OnceMixin,
+    VersionMixin,
+)
 from funding.models import Window
 from projects import services
 from projects.models import Project
@@ -60,7 +66,7 @@ def model_fields(form: forms.ModelForm) -> dict:
     return {name: form.cleaned_data[name] for name in form._meta.fields if name != "cercles"}
 
 
-class CercleField(forms.ModelMultipleChoiceField):
+class CercleField(ModelMultipleChoiceField):
     single_region = False
 
     def label_from_instance(self, cercle: Cercle) -> str:
@@ -68,12 +74,12 @@ class CercleField(forms.ModelMultipleChoiceField):
         return cercle.name if self.single_region else f"{cercle.name} ({cercle.region.name})"
 
 
-class PriorityField(forms.ModelChoiceField):
+class PriorityField(ModelChoiceField):
     def label_from_instance(self, priority: PlanPriority) -> str:
         return f"{priority.plan.title}: {priority.code} — {priority.title}"
 
 
-class BudgetFieldsMixin(forms.ModelForm):
+class BudgetFieldsMixin(ModelForm):
     def clean_budget_amount(self):
         amount = self.cleaned_data["budget_amount"]
         if amount is not None and amount <= 0:
@@ -90,7 +96,7 @@ class BudgetFieldsMixin(forms.ModelForm):
         return cleaned
 
 
-class MoneyBasisMixin(forms.ModelForm):
+class MoneyBasisMixin(ModelForm):
     """Once funding is approved for the project, the fields its money is
     counted on (`services.MONEY_BASIS`) are shown disabled with the reason,
     and the budget with what it cannot fall below.
@@ -109,10 +115,11 @@ class MoneyBasisMixin(forms.ModelForm):
         )
         for name in self.locked:
             self.fields[name].disabled = True
-            self.fields[name].help_text = escape(services.locked_reason(name))
+            # Plain text: the template escapes help texts (never `|safe`).
+            self.fields[name].help_text = services.locked_reason(name)
         if approved is not None and "budget_amount" in self.fields:
-            self.fields["budget_amount"].help_text = escape(
-                services.budget_floor(approved, project.budget_currency)
+            self.fields["budget_amount"].help_text = services.budget_floor(
+                approved, project.budget_currency
             )
 
     def clean(self):
@@ -128,7 +135,7 @@ class MoneyBasisMixin(forms.ModelForm):
         return cleaned
 
 
-class ProjectForm(MoneyBasisMixin, BudgetFieldsMixin, forms.ModelForm):
+class ProjectForm(MoneyBasisMixin, BudgetFieldsMixin, ModelForm):
     class Meta:
         model = Project
         fields = RECORD_FIELDS
@@ -232,7 +239,7 @@ class ProjectEditForm(VersionMixin, ProjectForm):
     pass
 
 
-class BudgetForm(VersionMixin, MoneyBasisMixin, BudgetFieldsMixin, forms.ModelForm):
+class BudgetForm(VersionMixin, MoneyBasisMixin, BudgetFieldsMixin, ModelForm):
     """What fund managers change: the money, nothing else."""
 
     class Meta:
@@ -251,7 +258,7 @@ STEP_LABELS = {
 }
 
 
-class StatusForm(forms.Form):
+class StatusForm(Form):
     """One status step, with the day it records (start, complete) or its
     reason (a return or a cancellation needs one); the service checks both."""
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_upload
-from core.forms import OnceMixin
+from core.forms import ModelForm, OnceMixin
 from projects import services
 from projects.models import Indicator, IndicatorReport, Location, ProgressReport, Project
 
@@ -30,7 +30,7 @@ class _ModelValuesMixin:
                 self.add_error(field, message)
 
 
-class LocationForm(_ModelValuesMixin, forms.ModelForm):
+class LocationForm(_ModelValuesMixin, ModelForm):
     class Meta:
         model = Location
         fields = ["place", "cercle", "latitude", "longitude", "sensitivity"]
@@ -54,7 +54,7 @@ class LocationForm(_ModelValuesMixin, forms.ModelForm):
         return cleaned_data
 
 
-class IndicatorForm(_ModelValuesMixin, forms.ModelForm):
+class IndicatorForm(_ModelValuesMixin, ModelForm):
     class Meta:
         model = Indicator
         fields = ["title", "unit", "baseline", "target", "by_sex"]
@@ -70,7 +70,7 @@ class IndicatorForm(_ModelValuesMixin, forms.ModelForm):
         return cleaned_data
 
 
-class IndicatorReportForm(_ModelValuesMixin, forms.ModelForm):
+class IndicatorReportForm(_ModelValuesMixin, ModelForm):
     """The value an indicator reached over a period, with an optional evidence file."""
 
     evidence = forms.FileField(
@@ -94,6 +94,7 @@ class IndicatorReportForm(_ModelValuesMixin, forms.ModelForm):
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        # The unit is typed by users: plain text, escaped where it is shown.
         self.fields["value"].help_text = _("In %(unit)s.") % {"unit": indicator.unit}
         # Required by the services' rule when the indicator is disaggregated
         # by sex (one message, theirs); not asked at all otherwise.
@@ -122,7 +123,7 @@ class IndicatorReportCreateForm(OnceMixin, IndicatorReportForm):
     """The same form with a one-time token: posted twice, it creates one report."""
 
 
-class ProgressReportForm(_ModelValuesMixin, forms.ModelForm):
+class ProgressReportForm(_ModelValuesMixin, ModelForm):
     class Meta:
         model = ProgressReport
         fields = [

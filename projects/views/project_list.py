@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from accounts import access as accounts_access
 from accounts.security_log import logs_export
 from core import cached_figures
 from projects import exports, iati
@@ -21,6 +22,7 @@ from projects.filters import (
 )
 from projects.models import Project
 from regions import access as region_access
+from reviews import visibility
 
 # Past this many projects, the unfiltered list shows PostgreSQL's estimate of
 # their number instead of counting every row at each request; below it the
@@ -29,8 +31,10 @@ ESTIMATE_ABOVE = 10_000
 
 
 def _filtered(request):
-    """The filter set of the request and the rows it selects."""
-    filterset = ProjectFilter(request.GET, queryset=listed_projects())
+    """The filter set of the request and the rows it selects, among the
+    projects the user may read (`reviews.visibility`)."""
+    readable = visibility.visible(listed_projects(), request.user)
+    filterset = ProjectFilter(request.GET, queryset=readable)
     # With an invalid filter the form shows the error and the list nothing,
     # rather than rows the person did not ask for.
     projects = filterset.qs if filterset.is_valid() else filterset.queryset.none()
@@ -160,7 +164,9 @@ def _columns(filterset) -> dict:
 @vary_on_headers("HX-Request")
 def project_list(request):
     filterset, projects = _filtered(request)
-    totals, estimated = _totals(projects, unfiltered=is_unfiltered(filterset))
+    # The whole table's estimate serves only those who read every project.
+    whole_table = is_unfiltered(filterset) and accounts_access.sees_every_draft(request.user)
+    totals, estimated = _totals(projects, unfiltered=whole_table)
     page, estimated = _page(request, projects, totals, estimated)
     query = request.GET.copy()
     query.pop("page", None)

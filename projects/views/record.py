@@ -26,9 +26,10 @@ from projects.forms.record import (
     StatusForm,
     model_fields,
 )
-from projects.models import Project, ProjectDocument
+from projects.models import Project, ProjectDocument, StatusChange
 from projects.views.money import money_summary
 from regions import access as region_access
+from reviews import visibility
 
 
 def _with_version(request, version: int):
@@ -60,14 +61,19 @@ def _history_of(project: Project):
 @login_required
 @require_safe
 def project_detail(request, pk):
-    project = access.get_project(pk)
     user = request.user
+    project = visibility.check_visible(user, access.get_project(pk))
     can_edit = access.can_edit_project(user, project)
     context = {
         "project": project,
         "cercles": project.cercles.all(),
-        "status_changes": project.status_changes.select_related("by"),
-        **services.project_results(project),  # locations, indicators, progress reports
+        "status_changes": (
+            project.status_changes.select_related("by")
+            if accounts_access.sees_review_comments(user)
+            else StatusChange.objects.none()
+        ),
+        # locations, indicators, progress reports
+        **services.project_results(project, user),
         "reached": Project.objects.filter(pk=project.pk).beneficiaries_reached(),
         "documents": project.documents.select_related("uploaded_by"),
         "history": _history_of(project),
@@ -88,8 +94,10 @@ def project_detail(request, pk):
 @login_required
 @require_safe
 def document_download(request, pk):
-    # Every signed-in user reads every project, so its documents too.
-    return serve(get_object_or_404(ProjectDocument, pk=pk))
+    # Whoever reads the project reads its documents.
+    document = get_object_or_404(ProjectDocument.objects.select_related("project"), pk=pk)
+    visibility.check_visible(request.user, document.project)
+    return serve(document)
 
 
 @login_required

@@ -37,6 +37,7 @@ from projects.models import (
     ProgressReportAttachment,
 )
 from reviews import views as review_views
+from reviews import visibility
 from reviews.models import Reviewable
 
 STEPS = ("submit", "approve", "return")
@@ -185,7 +186,8 @@ def _render_indicator_report(request, report: IndicatorReport, *, return_form=No
 @login_required
 @require_safe
 def indicator_report_detail(request, pk):
-    return _render_indicator_report(request, access.get_indicator_report(pk))
+    report = visibility.check_visible(request.user, access.get_indicator_report(pk))
+    return _render_indicator_report(request, report)
 
 
 @login_required
@@ -253,8 +255,12 @@ def indicator_report_step(request, pk, step):
 @login_required
 @require_safe
 def evidence_download(request, pk):
-    # Every signed-in user reads every report, its evidence included.
-    return files.serve(get_object_or_404(IndicatorEvidence, pk=pk))
+    # Whoever reads the report reads its evidence.
+    evidence = get_object_or_404(
+        IndicatorEvidence.objects.select_related("report__indicator__project"), pk=pk
+    )
+    visibility.check_visible(request.user, evidence.report)
+    return files.serve(evidence)
 
 
 # --- Progress reports -----------------------------------------------------------------
@@ -274,7 +280,8 @@ def _render_progress_report(request, report: ProgressReport, *, return_form=None
 @login_required
 @require_safe
 def progress_report_detail(request, pk):
-    return _render_progress_report(request, access.get_progress_report(pk))
+    report = visibility.check_visible(request.user, access.get_progress_report(pk))
+    return _render_progress_report(request, report)
 
 
 @login_required
@@ -350,5 +357,9 @@ def report_attachment_upload(request, pk):
 @login_required
 @require_safe
 def report_attachment_download(request, pk):
-    # Every signed-in user reads every progress report, its files included.
-    return files.serve(get_object_or_404(ProgressReportAttachment, pk=pk))
+    # Whoever reads the report reads its files.
+    attachment = get_object_or_404(
+        ProgressReportAttachment.objects.select_related("report__project"), pk=pk
+    )
+    visibility.check_visible(request.user, attachment.report)
+    return files.serve(attachment)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import OnceMixin, VersionMixin
+from core.forms import Form, ModelForm, OnceMixin, VersionMixin
 from regions import access as region_access
 from regions.models import PlanPriority, RegionalPlan
 
@@ -18,7 +18,7 @@ def model_fields(form: forms.ModelForm) -> dict:
     return {name: form.cleaned_data[name] for name in form._meta.fields}
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ModelForm):
     class Meta:
         model = RegionalPlan
         fields = ["region", "title", "period_start", "period_end", "context_analysis"]
@@ -53,7 +53,7 @@ class PlanEditForm(VersionMixin, PlanForm):
 DUPLICATE_CODE = _("This code is already used in this plan.")
 
 
-class PriorityForm(forms.ModelForm):
+class PriorityForm(ModelForm):
     class Meta:
         model = PlanPriority
         fields = ["code", "title", "description", "pillar", "estimated_cost_usd"]
@@ -87,7 +87,7 @@ class PriorityEditForm(VersionMixin, PriorityForm):
     pass
 
 
-class ValidatePlanForm(forms.Form):
+class ValidatePlanForm(Form):
     validation_date = forms.DateField(label=_("Validation date"), widget=_date_input())
     validating_authority = forms.CharField(
         label=_("Validating authority"),

@@ -7,11 +7,11 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import OnceMixin
+from core.forms import Form, ModelForm, OnceMixin
 from regions.models import PlanPriority, PlanUpdate, PriorityProgress
 
 
-class PlanUpdateForm(forms.ModelForm):
+class PlanUpdateForm(ModelForm):
     class Meta:
         model = PlanUpdate
         fields = ["period_start", "period_end", "narrative", "risks", "access_constraints"]
@@ -39,7 +39,7 @@ class PlanUpdateCreateForm(OnceMixin, PlanUpdateForm):
     """The same form with a one-time token: posted twice, it creates one update."""
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(Form):
     """A status and a narrative for each priority of the plan, in fields named
     `progress_<priority id>_status` and `progress_<priority id>_narrative`."""
 

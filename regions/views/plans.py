@@ -31,6 +31,7 @@ from regions.forms.plans import (
     model_fields,
 )
 from regions.models import PlanDocument, RegionalPlan
+from reviews import visibility
 from reviews.forms import ReturnForm
 
 PLANS_PER_PAGE = 25
@@ -76,8 +77,9 @@ def _conflict(request, template: str, form, conflict: EditConflict, **context):
 @login_required
 @require_safe
 def plan_list(request):
+    plans = visibility.visible(_plans_with_totals(), request.user)
     listing = filtered_page(
-        request, PlanFilter(request.GET, queryset=_plans_with_totals()), per_page=PLANS_PER_PAGE
+        request, PlanFilter(request.GET, queryset=plans), per_page=PLANS_PER_PAGE
     )
     context = {
         **listing,
@@ -89,8 +91,10 @@ def plan_list(request):
 @login_required
 @require_safe
 def document_download(request, pk):
-    # Every signed-in user reads every plan, so its documents too.
-    return serve(get_object_or_404(PlanDocument, pk=pk))
+    # Whoever reads the plan reads its documents.
+    document = get_object_or_404(PlanDocument.objects.select_related("plan"), pk=pk)
+    visibility.check_visible(request.user, document.plan)
+    return serve(document)
 
 
 # --- Plans and priorities --------------------------------------------------------

@@ -20,6 +20,7 @@ from regions import access, services
 from regions.forms.updates import PlanUpdateCreateForm, PlanUpdateForm, ProgressForm
 from regions.models import PlanUpdate, PlanUpdateAttachment, RegionalPlan
 from reviews import views as review_views
+from reviews import visibility
 
 
 def _data(request):
@@ -59,7 +60,7 @@ def _render_detail(request, update: PlanUpdate, *, return_form=None):
 @login_required
 @require_safe
 def update_detail(request, pk):
-    return _render_detail(request, access.get_update(pk))
+    return _render_detail(request, visibility.check_visible(request.user, access.get_update(pk)))
 
 
 @login_required
@@ -174,5 +175,9 @@ def attachment_upload(request, pk):
 @login_required
 @require_safe
 def attachment_download(request, pk):
-    # Every signed-in user reads every plan update, attachments included.
-    return files.serve(get_object_or_404(PlanUpdateAttachment, pk=pk))
+    # Whoever reads the update reads its files.
+    attachment = get_object_or_404(
+        PlanUpdateAttachment.objects.select_related("update__plan"), pk=pk
+    )
+    visibility.check_visible(request.user, attachment.update)
+    return files.serve(attachment)

@@ -173,7 +173,9 @@ def test_regional_officer_is_refused_the_edit_page_of_another_region(page, gao_o
     # An officer who prefers English: the portal speaks it once they sign in.
     gao_officer_browser.language = "en"
     gao_officer_browser.save(update_fields=["language"])
-    mopti = ProjectFactory(region=Region.objects.get(code="ML-5"), title="Digue de Sévaré")
+    mopti = ProjectFactory(
+        region=Region.objects.get(code="ML-5"), title="Digue de Sévaré", status="approved"
+    )
     gao = ProjectFactory(title="Forage de Tassiga")
     signed_in(page, "ibrahim")
 

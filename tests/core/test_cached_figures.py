@@ -81,10 +81,10 @@ def test_a_figure_computed_before_a_commit_does_not_outlive_it(
 
 
 def test_the_dashboard_reads_its_portfolio_from_the_cache_until_money_changes(
-    shared_cache, client_for, viewer, django_assert_max_num_queries
+    shared_cache, client_for, reader, django_assert_max_num_queries
 ):
     approval = FundingApprovalFactory(amount=Decimal("40000"))
-    client = client_for(viewer)
+    client = client_for(reader)
     first = client.get("/")
     assert first.context["money"]["approved"] == Decimal("40000")
 
@@ -108,11 +108,11 @@ def _queries_of(client, url) -> list:
 
 
 def test_a_regional_officer_still_sees_their_regions_first_from_the_cache(
-    shared_cache, client_for, viewer, mopti_officer
+    shared_cache, client_for, reader, mopti_officer
 ):
     ProjectFactory.create_batch(2)  # Gao
     ProjectFactory(region=Region.objects.get(code="ML-5"))
-    viewed = client_for(viewer).get("/").context["by_region"]  # now cached
+    viewed = client_for(reader).get("/").context["by_region"]  # now cached
     assert [region.code for region in viewed] == ["ML-7", "ML-5"]
 
     regions = client_for(mopti_officer).get("/").context["by_region"]
@@ -156,9 +156,9 @@ def test_plan_coverage_follows_a_project_linked_to_a_priority(shared_cache, clie
     assert coverage.plan.total_gaps == 0
 
 
-def test_the_region_page_follows_a_project_placed_in_a_cercle(shared_cache, client_for, viewer):
+def test_the_region_page_follows_a_project_placed_in_a_cercle(shared_cache, client_for, reader):
     project = ProjectFactory(code="QIP-2024-GAO-001")
-    client = client_for(viewer)
+    client = client_for(reader)
     groups = client.get("/regions/ML-7/").context["cercle_groups"]
     assert [(group["cercle"], group["count"]) for group in groups] == [(None, 1)]
 

@@ -151,14 +151,14 @@ def test_each_project_money_line_shows_its_usd_and_rate_before_and_after_recordi
 
 
 def test_rates_show_at_most_four_decimals_in_the_readers_format(
-    client, client_for, fund_manager, viewer
+    client, client_for, fund_manager, reader
 ):
     ExchangeRateFactory(currency="XOF", month=MARCH, units_per_usd=Decimal("641.333333"))
     project = _xof_project()
     _approve(project, fund_manager)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
 
-    page = client_for(viewer).get(f"/projects/{project.pk}/").text
+    page = client_for(reader).get(f"/projects/{project.pk}/").text
 
     assert "37\xa0422,04\xa0USD" in page
     assert "641,3333 XOF" in page and "641,333333" not in page
@@ -190,7 +190,7 @@ def test_usd_amounts_show_no_rate(client_for, fund_manager):
 
 
 def test_an_approval_fully_transferred_at_later_rates_leaves_nothing_to_transfer(
-    client_for, fund_manager, viewer, xof_rates
+    client_for, fund_manager, reader, xof_rates
 ):
     # 24,000,000 XOF approved in March (37,422.23 USD), transferred in April
     # and May at those months' rates (30,000.00 + 7,491.02 = 37,491.02 USD).
@@ -199,7 +199,7 @@ def test_an_approval_fully_transferred_at_later_rates_leaves_nothing_to_transfer
     _transfer(project, fund_manager, "19200000", datetime.date(2026, 4, 3))
     _transfer(project, fund_manager, "4800000", datetime.date(2026, 5, 4))
 
-    page = client_for(viewer).get(f"/projects/{project.pk}/").text
+    page = client_for(reader).get(f"/projects/{project.pk}/").text
 
     assert '0.00\xa0XOF <span class="muted">(0.00\xa0USD at the approvals\' rate)</span>' in page
     assert "exchange-rate difference between approval and transfers: -68.79\xa0USD" in page
@@ -226,7 +226,7 @@ def test_what_is_left_is_in_dollars_at_the_approvals_rate(client_for, fund_manag
 
 
 def test_money_converted_at_one_rate_shows_no_exchange_rate_difference(
-    client_for, fund_manager, viewer, xof_rates
+    client_for, fund_manager, reader, xof_rates
 ):
     # All in March: the cent the rounding of each equivalent leaves is no
     # exchange-rate difference.
@@ -235,7 +235,7 @@ def test_money_converted_at_one_rate_shows_no_exchange_rate_difference(
     _transfer(project, fund_manager, "19200000", datetime.date(2026, 3, 20))
     _transfer(project, fund_manager, "4800000", datetime.date(2026, 3, 25))
 
-    page = client_for(viewer).get(f"/projects/{project.pk}/").text
+    page = client_for(reader).get(f"/projects/{project.pk}/").text
 
     assert "(0.00\xa0USD at the approvals' rate)" in page
     assert "exchange-rate difference" not in page

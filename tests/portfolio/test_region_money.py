@@ -162,9 +162,9 @@ def _more_money(n: int) -> None:
 
 @pytest.mark.parametrize("extra", [0, 12])
 def test_region_money_costs_three_queries_whatever_the_rows(
-    client_for, viewer, django_assert_num_queries, gao_money, extra
+    client_for, reader, django_assert_num_queries, gao_money, extra
 ):
-    client = client_for(viewer)
+    client = client_for(reader)
     _more_money(extra)
     # The region, its offices (with heads), its cercles, the plan in force
     # (none), the cercles with their projects counted (none has any), the

@@ -94,8 +94,8 @@ def gao_plan():
 # --- Coverage of the plan in force ---------------------------------------------------
 
 
-def test_coverage_sums_each_prioritys_money_once_in_us_dollars(client_for, viewer, gao_plan):
-    response = client_for(viewer).get("/regions/ML-7/")
+def test_coverage_sums_each_prioritys_money_once_in_us_dollars(client_for, reader, gao_plan):
+    response = client_for(reader).get("/regions/ML-7/")
 
     coverage = response.context["coverage"]
     assert coverage.plan == gao_plan
@@ -122,8 +122,8 @@ def test_coverage_sums_each_prioritys_money_once_in_us_dollars(client_for, viewe
     assert coverage.rate == D("20")
 
 
-def test_coverage_table_shows_the_figures_and_marks_the_gap_in_words(client_for, viewer, gao_plan):
-    page = client_for(viewer).get("/regions/ML-7/").text
+def test_coverage_table_shows_the_figures_and_marks_the_gap_in_words(client_for, reader, gao_plan):
+    page = client_for(reader).get("/regions/ML-7/").text
 
     assert f"30,000.00{NBSP}USD" in page
     assert f"7,500.50{NBSP}USD" in page
@@ -140,8 +140,8 @@ def test_coverage_table_shows_the_figures_and_marks_the_gap_in_words(client_for,
     assert "6,000,000" not in page and "99,999.00" not in page
 
 
-def test_coverage_in_french_names_the_gap_lacune(client_for, viewer, gao_plan):
-    client = client_for(viewer)
+def test_coverage_in_french_names_the_gap_lacune(client_for, reader, gao_plan):
+    client = client_for(reader)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
 
     page = client.get("/regions/ML-7/").text
@@ -152,28 +152,28 @@ def test_coverage_in_french_names_the_gap_lacune(client_for, viewer, gao_plan):
     assert f"30,0{NBSP}%" in page
 
 
-def test_priority_without_estimated_cost_has_no_coverage_rate(client_for, viewer):
+def test_priority_without_estimated_cost_has_no_coverage_rate(client_for, reader):
     plan = PlanFactory(status="validated")
     priority = PriorityFactory(plan=plan, estimated_cost_usd=None)
     FundingApprovalFactory(project=ProjectFactory(priority=priority), amount=D("1000.00"))
 
-    response = client_for(viewer).get("/regions/ML-7/")
+    response = client_for(reader).get("/regions/ML-7/")
 
     (row,) = response.context["coverage"].priorities
     assert (row.approved_usd, row.coverage) == (D("1000"), None)
     assert response.context["coverage"].rate is None
 
 
-def test_plan_in_force_without_priorities_says_so(client_for, viewer):
+def test_plan_in_force_without_priorities_says_so(client_for, reader):
     PlanFactory(status="validated")
 
-    page = client_for(viewer).get("/regions/ML-7/").text
+    page = client_for(reader).get("/regions/ML-7/").text
 
     assert "This plan has no priority." in page
 
 
-def test_region_page_links_to_the_plans_printable_report(client_for, viewer, gao_plan):
-    page = client_for(viewer).get("/regions/ML-7/").text
+def test_region_page_links_to_the_plans_printable_report(client_for, reader, gao_plan):
+    page = client_for(reader).get("/regions/ML-7/").text
 
     assert f'<a href="/plans/{gao_plan.pk}/report/">Printable report</a>' in page
 
@@ -182,9 +182,9 @@ def test_region_page_links_to_the_plans_printable_report(client_for, viewer, gao
 
 
 def test_projects_are_listed_under_each_of_their_cercles_and_those_without_last(
-    client_for, viewer, gao_plan
+    client_for, reader, gao_plan
 ):
-    response = client_for(viewer).get("/regions/ML-7/")
+    response = client_for(reader).get("/regions/ML-7/")
 
     groups = [
         (group["cercle"], [project.code for project in group["projects"]])
@@ -206,7 +206,7 @@ def test_projects_are_listed_under_each_of_their_cercles_and_those_without_last(
     assert "QIP-2024-MOP-101" not in page
 
 
-def test_a_cercle_with_many_projects_shows_its_first_and_links_to_all_of_them(client_for, viewer):
+def test_a_cercle_with_many_projects_shows_its_first_and_links_to_all_of_them(client_for, reader):
     ansongo = _cercle("Ansongo")
     for i in range(23):
         ProjectFactory(code=f"QIP-2024-GAO-{i:03d}").cercles.set([ansongo])
@@ -214,7 +214,7 @@ def test_a_cercle_with_many_projects_shows_its_first_and_links_to_all_of_them(cl
         ProjectFactory(code=f"TF-2024-GAO-{i:03d}")  # no cercle
     stray = ProjectFactory(region=_region("ML-5"), code="QIP-2024-MOP-001")
     stray.cercles.set([ansongo])  # another region's project: not counted here
-    client = client_for(viewer)
+    client = client_for(reader)
 
     response = client.get("/regions/ML-7/")
 
@@ -246,22 +246,22 @@ def test_a_cercle_with_many_projects_shows_its_first_and_links_to_all_of_them(cl
     assert {project.code[:11] for project in listed.object_list} == {"TF-2024-GAO"}
 
 
-def test_a_cercle_with_twenty_projects_or_fewer_has_no_link_to_more(client_for, viewer):
+def test_a_cercle_with_twenty_projects_or_fewer_has_no_link_to_more(client_for, reader):
     ansongo = _cercle("Ansongo")
     for i in range(20):
         ProjectFactory(code=f"QIP-2024-GAO-{i:03d}").cercles.set([ansongo])
 
-    page = client_for(viewer).get("/regions/ML-7/").text
+    page = client_for(reader).get("/regions/ML-7/").text
 
     assert 'Ansongo <span class="muted">(20)</span>' in page
     assert "The first 20 by code" not in page
 
 
-def test_the_projects_list_offers_the_projects_without_a_cercle(client_for, viewer):
+def test_the_projects_list_offers_the_projects_without_a_cercle(client_for, reader):
     placed = ProjectFactory(code="QIP-2024-GAO-001")
     placed.cercles.set([_cercle("Gao")])
     ProjectFactory(code="QIP-2024-GAO-002")
-    client = client_for(viewer)
+    client = client_for(reader)
 
     page = client.get("/projects/").text
     assert '<option value="none">No cercle recorded</option>' in page
@@ -272,8 +272,8 @@ def test_the_projects_list_offers_the_projects_without_a_cercle(client_for, view
     assert '<option value="none">Aucun cercle enregistré</option>' in client.get("/projects/").text
 
 
-def test_region_without_anything_shows_each_empty_state(client_for, viewer):
-    page = client_for(viewer).get("/regions/ML-8/").text
+def test_region_without_anything_shows_each_empty_state(client_for, reader):
+    page = client_for(reader).get("/regions/ML-8/").text
 
     assert "No validated plan is in force for this region." in page
     assert "No project has been recorded in this region yet." in page
@@ -284,18 +284,18 @@ def test_region_without_anything_shows_each_empty_state(client_for, viewer):
 # --- Offices ----------------------------------------------------------------------------
 
 
-def test_offices_are_shown_with_their_head(client_for, viewer, tombouctou_head):
-    page = client_for(viewer).get("/regions/ML-6/").text
+def test_offices_are_shown_with_their_head(client_for, reader, tombouctou_head):
+    page = client_for(reader).get("/regions/ML-6/").text
 
     assert f"head of office: {tombouctou_head.get_full_name()}" in page
-    gao = client_for(viewer).get("/regions/ML-7/").text
+    gao = client_for(reader).get("/regions/ML-7/").text
     assert "no head of office recorded" in gao
 
 
 # --- Coordination bodies ----------------------------------------------------------------
 
 
-def test_bodies_are_shown_with_their_next_meeting_only(client_for, viewer):
+def test_bodies_are_shown_with_their_next_meeting_only(client_for, reader):
     now = timezone.now()
     committee = BodyFactory(name="Comité régional d'orientation de Gao", acronym="CROCSAD")
     MeetingFactory(body=committee, starts_at=now - datetime.timedelta(days=3), place="Passé")
@@ -310,7 +310,7 @@ def test_bodies_are_shown_with_their_next_meeting_only(client_for, viewer):
     national = BodyFactory(name="Commission nationale", region=None)
     MeetingFactory(body=national)
 
-    response = client_for(viewer).get("/regions/ML-7/")
+    response = client_for(reader).get("/regions/ML-7/")
 
     bodies = {body.name: body.next_meetings for body in response.context["bodies"]}
     assert bodies == {
@@ -362,9 +362,9 @@ def _more_rows(n: int) -> None:
 
 @pytest.mark.parametrize("n", [1, 10])
 def test_region_page_costs_the_same_number_of_queries_whatever_the_rows(
-    client_for, viewer, django_assert_num_queries, n
+    client_for, reader, django_assert_num_queries, n
 ):
-    client = client_for(viewer)
+    client = client_for(reader)
     _more_rows(n)
     # The region, its offices (with heads), its cercles; the plan in force, its
     # priorities' figures (projects counted and money summed), its

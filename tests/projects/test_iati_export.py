@@ -81,18 +81,18 @@ def _document(response) -> etree._Element:
     return etree.fromstring(b"".join(response.streaming_content))
 
 
-def test_file_validates_against_the_iati_203_schema(client_for, viewer, funded_project, schema):
+def test_file_validates_against_the_iati_203_schema(client_for, reader, funded_project, schema):
     ProjectFactory(status=Project.Status.PIPELINE, summary="", implementing_partner=None)
 
-    document = _document(client_for(viewer).get("/projects/iati.xml"))
+    document = _document(client_for(reader).get("/projects/iati.xml"))
 
     schema.assertValid(document)
     assert document.get("version") == "2.03"
     assert len(document.findall("iati-activity")) == 2
 
 
-def test_activity_holds_exactly_the_projects_values(client_for, viewer, funded_project):
-    document = _document(client_for(viewer).get("/projects/iati.xml"))
+def test_activity_holds_exactly_the_projects_values(client_for, reader, funded_project):
+    document = _document(client_for(reader).get("/projects/iati.xml"))
     activity = document.find("iati-activity")
 
     assert activity.findtext("iati-identifier") == "XM-TEST-42-TF-2024-GAO-003"
@@ -141,11 +141,11 @@ def test_sensitive_locations_never_appear_even_for_staff(client_for, hq_user, fu
     assert "15.12345" not in content and "0.98765" not in content
 
 
-def test_file_follows_the_list_filters(client_for, viewer, funded_project):
+def test_file_follows_the_list_filters(client_for, reader, funded_project):
     ProjectFactory(code="QIP-2024-GAO-100", title="Autre projet")
 
     tf = Mechanism.objects.get(code="tf")
-    document = _document(client_for(viewer).get("/projects/iati.xml", {"mechanism": tf.pk}))
+    document = _document(client_for(reader).get("/projects/iati.xml", {"mechanism": tf.pk}))
 
     codes = [activity.findtext("iati-identifier") for activity in document]
     assert codes == ["XM-TEST-42-TF-2024-GAO-003"]
@@ -153,7 +153,7 @@ def test_file_follows_the_list_filters(client_for, viewer, funded_project):
 
 @pytest.mark.parametrize("count", [1, 6])
 def test_queries_do_not_grow_with_the_projects(
-    client_for, viewer, count, django_assert_num_queries
+    client_for, reader, count, django_assert_num_queries
 ):
 
     for _n in range(count):
@@ -161,12 +161,13 @@ def test_queries_do_not_grow_with_the_projects(
         FundingApprovalFactory(project=project)
         TrancheFactory(project=project)
         LocationFactory(project=project)
-    client = client_for(viewer)
+    client = client_for(reader)
 
-    # The session and user (the file has no navigation), then the projects and
-    # one query per prefetched relation: locations, approvals with their
+    # The session and user (the file has no navigation), the user's role (which
+    # projects they may read, `reviews.visibility`), then the projects and one
+    # query per prefetched relation: locations, approvals with their
     # contributions and donors (three), tranches, expenditure.
-    with django_assert_num_queries(SIGNED_IN_QUERIES - NAVIGATION_QUERIES + 7):
+    with django_assert_num_queries(SIGNED_IN_QUERIES - NAVIGATION_QUERIES + 8):
         response = client.get("/projects/iati.xml")
         b"".join(response.streaming_content)
 

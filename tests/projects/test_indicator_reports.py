@@ -1,6 +1,7 @@
 """Indicator reports: written by the region's office with optional evidence,
 reviewed by headquarters, and counted as achieved once approved."""
 
+import io
 import uuid
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.utils import translation
+from PIL import Image
 
 from accounts.roles import Role
 from projects import services
@@ -18,8 +20,21 @@ from reviews.models import ReviewEvent
 from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
 from tests.factories import IndicatorFactory, IndicatorReportFactory, UserFactory
 
+
+def _results(project):
+    """The project's results as a fund manager reads them (every report)."""
+    return services.project_results(project, UserFactory(role=Role.FUND_MANAGER))
+
+
+def _image(image_format: str) -> bytes:
+    """A real picture: stored images are decoded and written again."""
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(output, format=image_format)
+    return output.getvalue()
+
+
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n" + b"0" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
+PNG = _image("PNG")
 
 
 @pytest.fixture
@@ -54,7 +69,7 @@ def achieved_on_project_page(indicator) -> str:
     context = {
         "project": indicator.project,
         "can_edit": False,
-        **services.project_results(indicator.project),
+        **_results(indicator.project),
     }
     with translation.override("en"):
         html = render_to_string("projects/_indicators.html", context)
@@ -322,7 +337,7 @@ def test_create_form_posted_twice_makes_one_report(client_for, gao_officer, engl
 # --- Evidence ---------------------------------------------------------------------------------
 
 
-def test_evidence_is_stored_and_downloaded_by_any_signed_in_user(
+def test_evidence_is_stored_and_downloaded_by_the_office_then_by_all_once_approved(
     client_for, gao_officer, viewer, english, media
 ):
     indicator = IndicatorFactory()
@@ -345,6 +360,14 @@ def test_evidence_is_stored_and_downloaded_by_any_signed_in_user(
     assert f'href="/projects/evidence/{evidence.pk}/"' in response.text
     assert "Liste signée" in response.text
 
+    # The draft's evidence: the region's office downloads it, a viewer does
+    # not find it (`reviews.visibility`).
+    own = client_for(gao_officer).get(f"/projects/evidence/{evidence.pk}/")
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == PDF
+    assert client_for(viewer).get(f"/projects/evidence/{evidence.pk}/").status_code == 404
+
+    IndicatorReport.objects.update(review_status="approved")
     download = client_for(viewer).get(f"/projects/evidence/{evidence.pk}/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
@@ -445,7 +468,7 @@ def test_indicator_report_page_query_count_does_not_grow(
     assert len(response.context["other_reports"]) == rows
 
 
-def test_indicator_report_page_shows_the_report(client_for, viewer, english):
+def test_indicator_report_page_shows_the_report(client_for, reader, english):
     indicator = IndicatorFactory(by_sex=True, unit="personnes")
     report = IndicatorReportFactory(
         indicator=indicator,
@@ -455,7 +478,7 @@ def test_indicator_report_page_shows_the_report(client_for, viewer, english):
         comment="Comptage certifié par la mairie.",
     )
 
-    response = client_for(viewer).get(f"/projects/indicator-reports/{report.pk}/")
+    response = client_for(reader).get(f"/projects/indicator-reports/{report.pk}/")
 
     assert response.status_code == 200
     page = response.text

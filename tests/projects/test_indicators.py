@@ -23,6 +23,11 @@ from tests.factories import (
 )
 
 
+def _results(project):
+    """The project's results as a fund manager reads them (every report)."""
+    return services.project_results(project, UserFactory(role=Role.FUND_MANAGER))
+
+
 @pytest.fixture
 def english(client):
     """Pages in English: the French catalogue is completed separately."""
@@ -105,7 +110,7 @@ def test_officer_edits_an_indicator(client_for, gao_officer, english):
 
 
 def _indicators_partial(project) -> str:
-    context = {"project": project, "can_edit": False, **services.project_results(project)}
+    context = {"project": project, "can_edit": False, **_results(project)}
     return render_to_string("projects/_indicators.html", context)
 
 
@@ -129,7 +134,7 @@ def test_achieved_is_the_value_of_the_latest_approved_report(project):
     later.period_end = datetime.date(2024, 9, 30)
     later.save()  # a draft: not achieved yet
 
-    indicator = services.project_results(project)["indicators"].get()
+    indicator = _results(project)["indicators"].get()
 
     assert indicator.achieved == Decimal("750")
     assert indicator.achieved_on == datetime.date(2024, 6, 30)
@@ -141,7 +146,7 @@ def test_indicator_of_another_project_does_not_count(project):
     IndicatorFactory(project=project)
     _approved(IndicatorFactory(), value="999", period_end=datetime.date(2024, 3, 31))
 
-    assert services.project_results(project)["indicators"].get().achieved is None
+    assert _results(project)["indicators"].get().achieved is None
 
 
 # --- The helper the project page calls --------------------------------------------------------
@@ -162,7 +167,7 @@ def test_project_results_take_three_queries_whatever_the_rows(
 ):
     _fill(project, rows)
     ProjectFactory()  # another project's rows stay out
-    results = services.project_results(project)
+    results = _results(project)
 
     # the locations (with their cercles); the indicators with four subqueries
     # each (achieved value and its period, latest report and its status); the

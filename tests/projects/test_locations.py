@@ -8,10 +8,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
+from accounts.roles import Role
 from projects import access, services
-from projects.models import Location
+from projects.models import Location, Project
 from regions.models import Cercle
-from tests.factories import LocationFactory, ProjectFactory
+from tests.factories import LocationFactory, ProjectFactory, UserFactory
+
+
+def _results(project):
+    """The project's results as a fund manager reads them (every report)."""
+    return services.project_results(project, UserFactory(role=Role.FUND_MANAGER))
+
 
 # Kidal's position: exact coordinates that must never reach a partner's page.
 SECRET_LATITUDE, SECRET_LONGITUDE = "18.44111", "1.40778"
@@ -213,7 +220,7 @@ def _locations_partial(user, project) -> str:
     """The partial as the project page renders it for `user`."""
     context = {
         "project": project,
-        "locations": services.project_results(project)["locations"],
+        "locations": _results(project)["locations"],
         "show_coordinates": access.can_see_exact_coordinates(user),
         "can_edit": access.can_edit_project(user, project),
     }
@@ -255,8 +262,13 @@ def test_staff_see_sensitive_coordinates(request, project, sensitive, user):
 def test_project_page_withholds_sensitive_coordinates(
     request, client_for, project, sensitive, user
 ):
-    page = client_for(request.getfixturevalue(user)).get(f"/projects/{project.pk}/").text
+    # Viewers read approved projects only (`reviews.visibility`).
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.APPROVED)
 
+    response = client_for(request.getfixturevalue(user)).get(f"/projects/{project.pk}/")
+
+    assert response.status_code == 200
+    page = response.text
     assert "Site protégé" in page
     assert SECRET_LATITUDE not in page and SECRET_LONGITUDE not in page
 

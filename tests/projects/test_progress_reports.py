@@ -2,11 +2,13 @@
 documents, reviewed by headquarters, read-only once approved."""
 
 import datetime
+import io
 import uuid
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from accounts.roles import Role
 from projects.models import ProgressReport, ProgressReportAttachment, Project
@@ -20,9 +22,17 @@ from tests.factories import (
     UserFactory,
 )
 
+
+def _image(image_format: str) -> bytes:
+    """A real picture: stored images are decoded and written again."""
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(output, format=image_format)
+    return output.getvalue()
+
+
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << >> endobj\n" + b"0" * 200
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\0" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
+JPEG = _image("JPEG")
+PNG = _image("PNG")
 
 
 @pytest.fixture
@@ -222,7 +232,7 @@ def test_progress_report_records_the_people_reached_and_shows_them(
 
 
 def test_the_project_page_counts_as_reached_only_its_latest_approved_report(
-    client_for, viewer, english
+    client_for, reader, english
 ):
     project = ProjectFactory()
     ProgressReportFactory(project=project, review_status="approved", women_reached=40)
@@ -234,7 +244,9 @@ def test_the_project_page_counts_as_reached_only_its_latest_approved_report(
         women_reached=90,
     )
 
-    response = client_for(viewer).get(project.get_absolute_url())
+    # Read by someone who reads the submitted report too: only the approved
+    # one is counted all the same.
+    response = client_for(reader).get(project.get_absolute_url())
 
     assert response.context["reached"]["women"] == 40
     assert "40 women, 0 men, 0 girls, 0 boys: 40 in all" in response.text
@@ -317,7 +329,7 @@ def test_create_form_carries_a_one_time_token(client_for, gao_officer):
 # --- Photos and documents -------------------------------------------------------------------
 
 
-def test_officer_attaches_a_photo_that_anyone_signed_in_downloads(
+def test_officer_attaches_a_photo_that_all_download_once_the_report_is_approved(
     client_for, gao_officer, viewer, english, media
 ):
     report = ProgressReportFactory()
@@ -336,9 +348,16 @@ def test_officer_attaches_a_photo_that_anyone_signed_in_downloads(
     assert "IMG_0042" not in attachment.file.name
     assert f'href="/projects/reports/attachments/{attachment.pk}/"' in response.text
 
-    download = client_for(viewer).get(f"/projects/reports/attachments/{attachment.pk}/")
+    # The draft's photo: the region's office downloads it, a viewer does not
+    # find it (`reviews.visibility`); once the report is approved, everyone does.
+    url = f"/projects/reports/attachments/{attachment.pk}/"
+    assert client_for(gao_officer).get(url).status_code == 200
+    assert client_for(viewer).get(url).status_code == 404
+    ProgressReport.objects.filter(pk=report.pk).update(review_status="approved")
+    download = client_for(viewer).get(url)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == JPEG
+    # Re-encoded from its pixels (tests/core/test_image_metadata.py).
+    assert Image.open(io.BytesIO(b"".join(download.streaming_content))).size == (8, 8)
     assert "IMG_0042.jpg" in download["Content-Disposition"]
     assert download["Content-Disposition"].startswith("attachment;")
 
@@ -408,7 +427,7 @@ def test_no_upload_while_the_report_awaits_review(client_for, gao_officer, engli
 # --- The page and the queue ---------------------------------------------------------------------
 
 
-def test_progress_report_page_shows_the_report(client_for, viewer, english):
+def test_progress_report_page_shows_the_report(client_for, reader, english):
     report = ProgressReportFactory(
         period_start=datetime.date(2024, 4, 1),
         period_end=datetime.date(2024, 6, 30),
@@ -416,7 +435,7 @@ def test_progress_report_page_shows_the_report(client_for, viewer, english):
         site_accessible=False,
     )
 
-    response = client_for(viewer).get(f"/projects/reports/{report.pk}/")
+    response = client_for(reader).get(f"/projects/reports/{report.pk}/")
 
     assert response.status_code == 200
     page = response.text
@@ -513,9 +532,10 @@ def test_draft_page_query_count_does_not_grow(
         )
     client = client_for(gao_officer)
     client.get(f"/projects/reports/{report.pk}/")  # warms the content-type cache
-    # the report; whether the user edits the project's region; the
-    # attachments; the timeline
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 4):
+    # the report; whether the draft is in a region of the user's office (one
+    # EXISTS, `reviews.visibility.may_see`); whether the user edits the
+    # project's region; the attachments; the timeline
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 5):
         response = client.get(f"/projects/reports/{report.pk}/")
     assert response.context["can_edit"]
     assert len(response.context["attachments"]) == rows

@@ -41,7 +41,7 @@ def _by_code(rows: list[list]) -> dict[str, dict]:
 # --- Content -------------------------------------------------------------------------
 
 
-def test_csv_has_french_headers_and_the_project_by_default(client_for, viewer):
+def test_csv_has_french_headers_and_the_project_by_default(client_for, reader):
     project = ProjectFactory(
         code="QIP-2024-GAO-014",
         title="Forage de Sossokoïra",
@@ -50,7 +50,7 @@ def test_csv_has_french_headers_and_the_project_by_default(client_for, viewer):
     )
     project.cercles.set([Cercle.objects.get(name="Ansongo")])
 
-    response = client_for(viewer).get("/projects/export.csv")
+    response = client_for(reader).get("/projects/export.csv")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -67,9 +67,9 @@ def test_csv_has_french_headers_and_the_project_by_default(client_for, viewer):
     assert row["Axe prioritaire"].startswith("AXE-2 — ")
 
 
-def test_csv_headers_and_numbers_are_in_english_with_the_language_cookie(client_for, viewer):
+def test_csv_headers_and_numbers_are_in_english_with_the_language_cookie(client_for, reader):
     ProjectFactory(code="QIP-2024-GAO-014", budget_amount=Decimal("48250.50"), status="ongoing")
-    client = client_for(viewer)
+    client = client_for(reader)
     _english(client)
 
     rows = _csv(client.get("/projects/export.csv"))
@@ -79,13 +79,13 @@ def test_csv_headers_and_numbers_are_in_english_with_the_language_cookie(client_
     assert (row["Budget"], row["Status"]) == ("48250.50", "ongoing")
 
 
-def test_xlsx_holds_real_dates_and_numbers_under_headers_in_the_language(client_for, viewer):
+def test_xlsx_holds_real_dates_and_numbers_under_headers_in_the_language(client_for, reader):
     ProjectFactory(
         code="QIP-2024-GAO-014",
         budget_amount=Decimal("48250.50"),
         actual_start=datetime.date(2024, 2, 15),
     )
-    client = client_for(viewer)
+    client = client_for(reader)
 
     french = _xlsx(client.get("/projects/export.xlsx"))
     _english(client)
@@ -105,11 +105,11 @@ def test_xlsx_holds_real_dates_and_numbers_under_headers_in_the_language(client_
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
-def test_export_has_the_same_rows_as_the_filtered_list(client_for, viewer, extension):
+def test_export_has_the_same_rows_as_the_filtered_list(client_for, reader, extension):
     ProjectFactory.create_batch(30, status="ongoing")
     ProjectFactory.create_batch(3)
     ProjectFactory(status="ongoing", region=Region.objects.get(code="ML-5"))
-    client = client_for(viewer)
+    client = client_for(reader)
     query = {"status": "ongoing", "region": Region.objects.get(code="ML-7").pk}
 
     page = client.get("/projects/", {**query, "page": "2"})
@@ -122,7 +122,7 @@ def test_export_has_the_same_rows_as_the_filtered_list(client_for, viewer, exten
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
-def test_export_keeps_the_list_order(client_for, viewer, extension):
+def test_export_keeps_the_list_order(client_for, reader, extension):
     for code, amount in (
         ("QIP-2024-GAO-001", "3"),
         ("QIP-2024-GAO-002", "1"),
@@ -130,7 +130,7 @@ def test_export_keeps_the_list_order(client_for, viewer, extension):
     ):
         ProjectFactory(code=code, budget_amount=Decimal(amount))
 
-    response = client_for(viewer).get(f"/projects/export.{extension}", {"ordering": "-budget"})
+    response = client_for(reader).get(f"/projects/export.{extension}", {"ordering": "-budget"})
 
     rows = _csv(response) if extension == "csv" else _xlsx(response)
     assert [row[0] for row in rows[1:]] == [
@@ -141,10 +141,10 @@ def test_export_keeps_the_list_order(client_for, viewer, extension):
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
-def test_export_with_an_invalid_filter_has_headers_and_no_rows(client_for, viewer, extension):
+def test_export_with_an_invalid_filter_has_headers_and_no_rows(client_for, reader, extension):
     ProjectFactory()
 
-    response = client_for(viewer).get(f"/projects/export.{extension}", {"year": "abc"})
+    response = client_for(reader).get(f"/projects/export.{extension}", {"year": "abc"})
 
     rows = _csv(response) if extension == "csv" else _xlsx(response)
     assert len(rows) == 1
@@ -197,10 +197,10 @@ def _dangerous_projects():
     ProjectFactory(code="QIP-2024-GAO-007", title="Titre - sans danger", summary="")
 
 
-def test_csv_neutralizes_what_a_spreadsheet_would_run_as_a_formula(client_for, viewer):
+def test_csv_neutralizes_what_a_spreadsheet_would_run_as_a_formula(client_for, reader):
     _dangerous_projects()
 
-    rows = _by_code(_csv(client_for(viewer).get("/projects/export.csv")))
+    rows = _by_code(_csv(client_for(reader).get("/projects/export.csv")))
 
     for code, title in DANGEROUS.items():
         assert rows[code]["Titre"] == "'" + title
@@ -208,10 +208,10 @@ def test_csv_neutralizes_what_a_spreadsheet_would_run_as_a_formula(client_for, v
     assert rows["QIP-2024-GAO-007"]["Titre"] == "Titre - sans danger"
 
 
-def test_xlsx_neutralizes_what_a_spreadsheet_would_run_as_a_formula(client_for, viewer):
+def test_xlsx_neutralizes_what_a_spreadsheet_would_run_as_a_formula(client_for, reader):
     _dangerous_projects()
 
-    response = client_for(viewer).get("/projects/export.xlsx")
+    response = client_for(reader).get("/projects/export.xlsx")
 
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
@@ -222,10 +222,10 @@ def test_xlsx_neutralizes_what_a_spreadsheet_would_run_as_a_formula(client_for, 
     assert cells["QIP-2024-GAO-007"].value == "Titre - sans danger"
 
 
-def test_xlsx_drops_control_characters_before_neutralizing(client_for, viewer):
+def test_xlsx_drops_control_characters_before_neutralizing(client_for, reader):
     ProjectFactory(code="QIP-2024-GAO-001", title="\x01=1+1", summary="Ligne\x0bsuivante")
 
-    response = client_for(viewer).get("/projects/export.xlsx")
+    response = client_for(reader).get("/projects/export.xlsx")
 
     assert response.status_code == 200
     row = _by_code(_xlsx(response))["QIP-2024-GAO-001"]
@@ -237,8 +237,8 @@ def test_xlsx_drops_control_characters_before_neutralizing(client_for, viewer):
 
 @time_machine.travel(datetime.datetime(2025, 3, 14, 10, tzinfo=datetime.UTC))
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
-def test_export_is_a_download_named_after_the_day(client_for, viewer, extension):
-    response = client_for(viewer).get(f"/projects/export.{extension}")
+def test_export_is_a_download_named_after_the_day(client_for, reader, extension):
+    response = client_for(reader).get(f"/projects/export.{extension}")
 
     assert (
         response["Content-Disposition"] == f'attachment; filename="projets-2025-03-14.{extension}"'
@@ -265,10 +265,11 @@ def test_export_query_count_does_not_grow(
     client = client_for(gao_officer)
     _projects_with_rows(n)
 
-    # The projects (region, mechanism, window, partner, priority and focal
+    # The user's role (which projects they may read, `reviews.visibility`),
+    # the projects (region, mechanism, window, partner, priority and focal
     # point joined), then their locations and their cercles, prefetched once
     # per batch of 2,000 projects. No navigation: the file is not a page.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + 3):
+    with django_assert_num_queries(SIGNED_IN_QUERIES + 4):
         response = client.get(f"/projects/export.{extension}", {"ordering": "title"})
         rows = _csv(response) if extension == "csv" else _xlsx(response)
 

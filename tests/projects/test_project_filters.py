@@ -26,9 +26,9 @@ def english(client):
 
 
 @pytest.fixture
-def listed(client_for, viewer):
+def listed(client_for, reader):
     """The titles listed for the given query, sorted unless `ordered`."""
-    client = client_for(viewer)
+    client = client_for(reader)
 
     def get(query: dict, ordered: bool = False) -> list[str]:
         response = client.get("/projects/", query)
@@ -108,11 +108,11 @@ def test_priority_filter_keeps_the_projects_of_the_priority(listed):
     assert listed({"priority": water.pk}) == ["Eau 1", "Eau 2"]
 
 
-def test_priority_choices_name_the_region_of_their_plan(client_for, viewer):
+def test_priority_choices_name_the_region_of_their_plan(client_for, reader):
     priority = PriorityFactory(code="AXE-1", title="Eau", plan=PlanFactory(region=_region("ML-5")))
     ProjectFactory(priority=priority)
 
-    response = client_for(viewer).get("/projects/")
+    response = client_for(reader).get("/projects/")
 
     assert f'<option value="{priority.pk}">Mopti · AXE-1 — Eau</option>' in response.text
 
@@ -126,11 +126,11 @@ def test_implementing_partner_filter_keeps_the_projects_of_the_partner(listed):
     assert listed({"implementing_partner": partner.pk}) == ["AMSS 1", "AMSS 2"]
 
 
-def test_partner_choices_are_the_organisations_that_implement_projects(client_for, viewer):
+def test_partner_choices_are_the_organisations_that_implement_projects(client_for, reader):
     ProjectFactory(implementing_partner=OrganisationFactory(acronym="AMSS"))
     OrganisationFactory(acronym="DONOR")
 
-    page = client_for(viewer).get("/projects/").text
+    page = client_for(reader).get("/projects/").text
 
     assert ">AMSS</option>" in page
     assert ">DONOR</option>" not in page
@@ -290,10 +290,10 @@ def test_rows_with_equal_values_keep_one_order_by_code(listed):
     ]
 
 
-def test_column_headers_sort_and_the_current_one_reverses(client_for, viewer):
+def test_column_headers_sort_and_the_current_one_reverses(client_for, reader):
     ProjectFactory()
 
-    page = client_for(viewer).get("/projects/", {"status": "pipeline", "ordering": "title"}).text
+    page = client_for(reader).get("/projects/", {"status": "pipeline", "ordering": "title"}).text
 
     assert (
         '<th scope="col" aria-sort="ascending"><a href="?status=pipeline&amp;ordering=-title">'
@@ -332,9 +332,9 @@ def test_column_headers_sort_and_the_current_one_reverses(client_for, viewer):
         {"page": "-3", "page_size": "1000000"},
     ],
 )
-def test_garbage_in_the_address_is_a_page_not_an_error(client_for, viewer, query):
+def test_garbage_in_the_address_is_a_page_not_an_error(client_for, reader, query):
     ProjectFactory()
-    client = client_for(viewer)
+    client = client_for(reader)
 
     assert client.get("/projects/", query).status_code == 200
     assert client.get("/projects/", query, headers={"HX-Request": "true"}).status_code == 200
@@ -342,10 +342,10 @@ def test_garbage_in_the_address_is_a_page_not_an_error(client_for, viewer, query
     assert client.get("/projects/export.xlsx", query).status_code == 200
 
 
-def test_an_invalid_filter_shows_the_error_and_no_rows(client_for, viewer):
+def test_an_invalid_filter_shows_the_error_and_no_rows(client_for, reader):
     ProjectFactory()
 
-    response = client_for(viewer).get("/projects/", {"budget_min": "lots", "status": "deleted"})
+    response = client_for(reader).get("/projects/", {"budget_min": "lots", "status": "deleted"})
 
     assert "Enter a number." in response.text
     assert "Select a valid choice." in response.text

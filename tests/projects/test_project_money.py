@@ -135,10 +135,10 @@ def _project_with_money() -> Project:
     return project
 
 
-def test_section_shows_the_figures_and_lists_in_english(client_for, viewer):
+def test_section_shows_the_figures_and_lists_in_english(client_for, reader):
     project = _project_with_money()
 
-    response = client_for(viewer).get(f"/projects/{project.pk}/")
+    response = client_for(reader).get(f"/projects/{project.pk}/")
 
     assert response.status_code == 200
     text = response.text
@@ -161,11 +161,11 @@ def test_section_shows_the_figures_and_lists_in_english(client_for, viewer):
     assert text.count("beyond transfers") == 1
 
 
-def test_section_shows_french_number_format(client, client_for, viewer):
+def test_section_shows_french_number_format(client, client_for, reader):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     project = _project_with_money()
 
-    text = client_for(viewer).get(f"/projects/{project.pk}/").text
+    text = client_for(reader).get(f"/projects/{project.pk}/").text
 
     assert "40\xa0000,00\xa0USD" in text
     assert "32\xa0000,00\xa0USD" in text
@@ -174,7 +174,7 @@ def test_section_shows_french_number_format(client, client_for, viewer):
     assert "75,0\xa0%" in text
 
 
-def test_section_shows_usd_equivalents_of_a_project_in_another_currency(client_for, viewer):
+def test_section_shows_usd_equivalents_of_a_project_in_another_currency(client_for, reader):
     project = ProjectFactory(budget_currency="XOF", budget_amount=Decimal("24000000"))
     FundingApprovalFactory(
         project=project,
@@ -184,7 +184,7 @@ def test_section_shows_usd_equivalents_of_a_project_in_another_currency(client_f
         units_per_usd=Decimal("600"),
     )
 
-    text = client_for(viewer).get(f"/projects/{project.pk}/").text
+    text = client_for(reader).get(f"/projects/{project.pk}/").text
 
     assert "12,000,000.00\xa0XOF" in text
     assert f"({_usd(20000)})" in text  # approved, in all
@@ -192,12 +192,12 @@ def test_section_shows_usd_equivalents_of_a_project_in_another_currency(client_f
     assert f"{_usd(20000)} at 600 XOF per USD (UN rate of February 2024)" in text
 
 
-def test_section_proposes_the_tranches_of_the_qip_schedule(client_for, viewer):
+def test_section_proposes_the_tranches_of_the_qip_schedule(client_for, reader):
     project = ProjectFactory()
     first, *_middle, last = TrancheStep.objects.filter(mechanism__code="qip").order_by("sequence")
     approved = Decimal("40000")
     FundingApprovalFactory(project=project, amount=approved)
-    client = client_for(viewer)
+    client = client_for(reader)
 
     share = approved * first.percent / 100
     text = client.get(f"/projects/{project.pk}/").text
@@ -219,10 +219,10 @@ def test_section_proposes_the_tranches_of_the_qip_schedule(client_for, viewer):
     assert "Proposed next tranche" not in client.get(f"/projects/{project.pk}/").text
 
 
-def test_section_empty_state(client_for, viewer):
+def test_section_empty_state(client_for, reader):
     project = ProjectFactory()
 
-    response = client_for(viewer).get(f"/projects/{project.pk}/")
+    response = client_for(reader).get(f"/projects/{project.pk}/")
 
     assert "No funding approved yet." in response.text
     assert "Proposed next tranche" not in response.text

@@ -1,6 +1,8 @@
 """Who may do what with projects: every role, every action, on a project of a
 region their office covers ("own") and of one it does not ("other"). A
-refusal writes nothing."""
+refusal writes nothing. A project in the pipeline is read by headquarters and
+the office of its region only; others do not find it (`reviews.visibility`);
+an approved one is read by everyone signed in."""
 
 import datetime
 import uuid
@@ -48,7 +50,14 @@ def _project(region: Region, **kwargs) -> Project:
 
 
 def view_detail(client, region):
+    """The page of a project in the pipeline (not published yet)."""
     return client.get(f"/projects/{_project(region).pk}/"), False
+
+
+def view_published(client, region):
+    """The page of an approved project."""
+    project = _project(region, status=Project.Status.APPROVED)
+    return client.get(f"/projects/{project.pk}/"), False
 
 
 def create(client, region):
@@ -146,6 +155,7 @@ cancel = _status_step("cancel", "pipeline", {"comment": "Doublon d'un autre proj
 
 ACTIONS = [
     view_detail,
+    view_published,
     create,
     edit,
     budget,
@@ -162,24 +172,26 @@ ACTIONS = [
 OK = "done"  # 200 for a page, 302 and the change made for a write
 FORM_ERROR = "refused by the form"  # 200, the form shows an error, nothing written
 DENIED = "forbidden"  # 403, nothing written
-R, E, D = OK, FORM_ERROR, DENIED
+NOT_FOUND = "not found"  # 404 (the user may not read the record), nothing written
+R, E, D, N = OK, FORM_ERROR, DENIED, NOT_FOUND
 
-# Columns, in the order of ACTIONS: view, create, edit, budget, upload, then the
-# steps submit, send back, approve, start, complete, close, cancel.
+# Columns, in the order of ACTIONS: view a project in the pipeline, view an
+# approved one, create, edit, budget, upload, then the steps submit, send
+# back, approve, start, complete, close, cancel.
 # fmt: off
 MATRIX = [
-    # role              scope    vw  cr  ed  bu  up  su  sb  ap  st  co  cl  ca
-    ("hq_user",         "own",   R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R),
-    ("hq_user",         "other", R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R),
-    ("gao_officer",     "own",   R,  R,  R,  R,  R,  R,  D,  D,  R,  R,  D,  D),
-    ("gao_officer",     "other", R,  E,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
-    ("mopti_officer",   "own",   R,  R,  R,  R,  R,  R,  D,  D,  R,  R,  D,  D),
-    ("mopti_officer",   "other", R,  E,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
-    ("tombouctou_head", "own",   R,  R,  R,  R,  R,  R,  D,  D,  R,  R,  D,  D),
-    ("tombouctou_head", "other", R,  E,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
-    ("fund_manager",    "own",   R,  D,  D,  R,  D,  D,  D,  D,  D,  D,  D,  D),
-    ("viewer",          "own",   R,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
-    ("admin_user",      "own",   R,  D,  D,  R,  D,  D,  D,  D,  D,  D,  D,  D),
+    # role              scope    vw  vp  cr  ed  bu  up  su  sb  ap  st  co  cl  ca
+    ("hq_user",         "own",   R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R),
+    ("hq_user",         "other", R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R),
+    ("gao_officer",     "own",   R,  R,  R,  R,  R,  R,  R,  D,  D,  R,  R,  D,  D),
+    ("gao_officer",     "other", N,  R,  E,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("mopti_officer",   "own",   R,  R,  R,  R,  R,  R,  R,  D,  D,  R,  R,  D,  D),
+    ("mopti_officer",   "other", N,  R,  E,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("tombouctou_head", "own",   R,  R,  R,  R,  R,  R,  R,  D,  D,  R,  R,  D,  D),
+    ("tombouctou_head", "other", N,  R,  E,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("fund_manager",    "own",   R,  R,  D,  D,  R,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("viewer",          "own",   N,  R,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("admin_user",      "own",   R,  R,  D,  D,  R,  D,  D,  D,  D,  D,  D,  D,  D),
 ]
 # fmt: on
 CASES = [
@@ -196,8 +208,11 @@ def test_project_permission_matrix(db, request, client_for, role, scope, action,
 
     response, written = action(client, Region.objects.get(code=region_code))
 
-    if expected == OK and action is view_detail:
+    if expected == OK and action in (view_detail, view_published):
         assert response.status_code == 200
+    elif expected == NOT_FOUND:
+        assert response.status_code == 404
+        assert not written
     elif expected == OK:
         assert response.status_code == 302
         assert written

@@ -50,7 +50,7 @@ def _region(code: str) -> Region:
 # --- What the page shows ---------------------------------------------------------------
 
 
-def test_project_page_shows_the_whole_summary(client_for, viewer):
+def test_project_page_shows_the_whole_summary(client_for, reader):
     plan = PlanFactory(title="PRSR Gao 2024-2025", status="validated")
     priority = PriorityFactory(plan=plan, code="AXE-2", title="Services sociaux de base")
     focal = UserFactory(first_name="Aïssata", last_name="Maïga")
@@ -64,7 +64,7 @@ def test_project_page_shows_the_whole_summary(client_for, viewer):
     )
     project.cercles.set(Cercle.objects.filter(name__in=["Bourem", "Ansongo"]))
 
-    response = client_for(viewer).get(f"/projects/{project.pk}/")
+    response = client_for(reader).get(f"/projects/{project.pk}/")
 
     assert response.status_code == 200
     page = response.text
@@ -93,18 +93,18 @@ def test_project_page_shows_the_whole_summary(client_for, viewer):
         ("cancelled", "danger"),
     ],
 )
-def test_status_badge_has_the_colour_of_the_status(client_for, viewer, status, badge):
+def test_status_badge_has_the_colour_of_the_status(client_for, reader, status, badge):
     project = ProjectFactory(status=status)
 
-    page = client_for(viewer).get(f"/projects/{project.pk}/").text
+    page = client_for(reader).get(f"/projects/{project.pk}/").text
 
     assert f'class="badge badge--{badge}">{status}<' in page
 
 
-def test_project_without_priority_or_partner_says_so(client_for, viewer):
+def test_project_without_priority_or_partner_says_so(client_for, reader):
     project = ProjectFactory(implementing_partner=None)
 
-    page = client_for(viewer).get(f"/projects/{project.pk}/").text
+    page = client_for(reader).get(f"/projects/{project.pk}/").text
 
     assert "No priority" in page
     assert "The project has stayed in the pipeline since it was created." in page
@@ -133,7 +133,8 @@ def test_project_page_shows_locations_indicators_and_reports(client_for, hq_user
 def test_exact_coordinates_of_sensitive_locations_only_for_staff(
     db, request, client_for, fixture, shown
 ):
-    project = ProjectFactory()
+    # Approved: the viewer reads it (`reviews.visibility`).
+    project = ProjectFactory(status=Project.Status.APPROVED)
     LocationFactory(
         project=project,
         place="Site sensible",
@@ -145,6 +146,7 @@ def test_exact_coordinates_of_sensitive_locations_only_for_staff(
 
     response = client_for(request.getfixturevalue(fixture)).get(f"/projects/{project.pk}/")
 
+    assert response.status_code == 200
     assert response.context["show_coordinates"] is shown
     assert ("16.12345" in response.text) is shown
     assert "16.27170" in response.text
@@ -229,7 +231,7 @@ def test_project_page_offers_only_the_actions_the_user_may_take(
 # --- Documents -------------------------------------------------------------------------
 
 
-def test_officer_uploads_a_document_and_anyone_signed_in_downloads_it(
+def test_officer_uploads_a_document_that_all_download_once_the_project_is_approved(
     client_for, gao_officer, viewer
 ):
     project = ProjectFactory()
@@ -245,7 +247,16 @@ def test_officer_uploads_a_document_and_anyone_signed_in_downloads_it(
     assert response.redirect_chain == [(f"/projects/{project.pk}/", 302)]
     assert (document.title, document.uploaded_by) == ("Convention signée", gao_officer)
     assert f'href="/projects/documents/{document.pk}/"' in response.text
-    download = client_for(viewer).get(f"/projects/documents/{document.pk}/")
+    # While the project is in the pipeline the region's office downloads the
+    # document and a viewer does not find it (`reviews.visibility`).
+    url = f"/projects/documents/{document.pk}/"
+    own = client_for(gao_officer).get(url)
+    assert own.status_code == 200
+    assert b"".join(own.streaming_content) == PDF
+    assert client_for(viewer).get(url).status_code == 404
+
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.APPROVED)
+    download = client_for(viewer).get(url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
     assert 'filename="convention.pdf"' in download["Content-Disposition"]
@@ -360,16 +371,18 @@ def test_project_page_query_count_does_not_grow(
     client = client_for(gao_officer)
     project = _project_with_rows(n)
     # The page: the project (region, mechanism, window, partner, priority and
-    # its plan, focal point joined), whether the user may edit its region, the
-    # same for the "submit" step offered; then its cercles, status changes
-    # (with who), locations (with cercle), indicators (achieved value as a
-    # subquery), progress reports, the people reached by its latest approved
-    # one, documents (with uploader), history records (with user and the rows
-    # their fields name) (11). Its money: the approved,
-    # transferred and spent totals (3), the mechanism's tranche steps and the
-    # steps already paid, for the proposed tranche (2), the approvals (with
-    # contribution and donor), tranches (with step) and expenditures (3).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11 + 8):
+    # its plan, focal point joined), whether this project in the pipeline is
+    # in a region of the user's office (one EXISTS, `reviews.visibility`),
+    # whether the user may edit its region, the same for the "submit" step
+    # offered; then its cercles, status changes (with who), locations (with
+    # cercle), indicators (achieved value as a subquery), progress reports,
+    # the people reached by its latest approved one, documents (with
+    # uploader), history records (with user and the rows their fields name)
+    # (12). Its money: the approved, transferred and spent totals (3), the
+    # mechanism's tranche steps and the steps already paid, for the proposed
+    # tranche (2), the approvals (with contribution and donor), tranches (with
+    # step) and expenditures (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12 + 8):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) == n + 1

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from regions.models import Region
+from regions.models import Region, RegionalPlan
 from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
 from tests.factories import PlanFactory, PriorityFactory, ProjectFactory
 
@@ -26,7 +27,7 @@ def _region(code: str) -> Region:
 # --- The plan page ---------------------------------------------------------------------
 
 
-def test_plan_page_lists_each_prioritys_projects_with_count_and_usd_budget(client_for, viewer):
+def test_plan_page_lists_each_prioritys_projects_with_count_and_usd_budget(client_for, reader):
     plan = PlanFactory(status="validated")
     water = PriorityFactory(plan=plan, code="AXE-1")
     PriorityFactory(plan=plan, code="AXE-2", title="Dialogue inclusif")
@@ -36,7 +37,7 @@ def test_plan_page_lists_each_prioritys_projects_with_count_and_usd_budget(clien
     second = ProjectFactory(code="QIP-2024-GAO-902", priority=water, budget_amount=Decimal(12500))
     ProjectFactory(priority=water, budget_amount=Decimal(9000000), budget_currency="XOF")
 
-    response = client_for(viewer).get(f"/plans/{plan.pk}/")
+    response = client_for(reader).get(f"/plans/{plan.pk}/")
 
     rows = {priority.code: priority for priority in response.context["priorities"]}
     assert (rows["AXE-1"].project_count, rows["AXE-1"].budget_usd) == (3, Decimal("52500"))
@@ -50,11 +51,11 @@ def test_plan_page_lists_each_prioritys_projects_with_count_and_usd_budget(clien
     assert page.count('">gap</a></span>') == 2
 
 
-def test_plan_page_marks_every_priority_without_project_as_a_gap(client_for, viewer):
+def test_plan_page_marks_every_priority_without_project_as_a_gap(client_for, reader):
     plan = PlanFactory()
     PriorityFactory.create_batch(3, plan=plan)
 
-    page = client_for(viewer).get(f"/plans/{plan.pk}/").text
+    page = client_for(reader).get(f"/plans/{plan.pk}/").text
 
     assert page.count('">gap</a></span>') == 3
 
@@ -63,7 +64,7 @@ def test_plan_page_marks_every_priority_without_project_as_a_gap(client_for, vie
 
 
 def test_region_page_lists_the_projects_with_their_priority_and_usd_budget_total(
-    client_for, viewer
+    client_for, reader
 ):
     plan = PlanFactory(title="PRSR Gao", status="validated")
     water = PriorityFactory(plan=plan, code="AXE-1", title="Eau potable")
@@ -72,7 +73,7 @@ def test_region_page_lists_the_projects_with_their_priority_and_usd_budget_total
     loose = ProjectFactory(code="QIP-2024-GAO-903", budget_amount=Decimal(5000))
     ProjectFactory(region=_region("ML-5"), code="QIP-2024-MOP-901")
 
-    response = client_for(viewer).get("/regions/ML-7/")
+    response = client_for(reader).get("/regions/ML-7/")
 
     listed = [
         (project.code, project.priority.code if project.priority else None)
@@ -98,14 +99,14 @@ def test_region_page_lists_the_projects_with_their_priority_and_usd_budget_total
     assert "3 projects in the region" in page
 
 
-def test_region_page_shows_the_plan_in_force_with_its_gaps(client_for, viewer):
+def test_region_page_shows_the_plan_in_force_with_its_gaps(client_for, reader):
     PlanFactory(title="Plan en projet")  # a draft is not in force
     plan = PlanFactory(title="PRSR Gao", status="validated")
     covered = PriorityFactory(plan=plan, code="AXE-1", title="Eau potable")
     PriorityFactory(plan=plan, code="AXE-2", title="Autorité de l'État")
     ProjectFactory(priority=covered)
 
-    response = client_for(viewer).get("/regions/ML-7/")
+    response = client_for(reader).get("/regions/ML-7/")
 
     assert response.context["plan"] == plan
     coverage = {p.code: p.project_count for p in response.context["coverage"].priorities}
@@ -118,7 +119,7 @@ def test_region_page_shows_the_plan_in_force_with_its_gaps(client_for, viewer):
     assert page.count('<tr class="gap">') == 2
 
 
-def test_region_page_prefers_the_validated_plan_covering_today(client_for, viewer):
+def test_region_page_prefers_the_validated_plan_covering_today(client_for, reader):
     today = timezone.localdate()
     PlanFactory(
         title="Ancien plan",
@@ -133,14 +134,14 @@ def test_region_page_prefers_the_validated_plan_covering_today(client_for, viewe
         period_end=today.replace(year=today.year + 1, month=12, day=31),
     )
 
-    response = client_for(viewer).get("/regions/ML-7/")
+    response = client_for(reader).get("/regions/ML-7/")
 
     assert response.context["plan"] == current
     assert "not in force today" not in response.text
 
 
-def test_region_without_projects_or_plan_says_so(client_for, viewer):
-    page = client_for(viewer).get("/regions/ML-8/").text
+def test_region_without_projects_or_plan_says_so(client_for, reader):
+    page = client_for(reader).get("/regions/ML-8/").text
 
     assert "No project has been recorded in this region yet." in page
     assert "No validated plan is in force for this region." in page
@@ -165,23 +166,25 @@ def test_plan_page_query_count_does_not_grow_with_projects(
 ):
     client = client_for(gao_officer)
     plan = _region_with_projects(n)
+    ContentType.objects.get_for_model(RegionalPlan)  # warms the content-type cache
     # The page: the plan with its region, its priorities' figures (projects
     # counted, USD budgets and money summed), the priorities, their first
     # projects (the priorities again, then a window over their projects),
     # its updates, its documents, the plan's and its priorities' history
-    # records, whether the user may edit the plan's region,
-    # its review timeline (with actors). The plan's totals
-    # are added up from its priorities' figures.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11):
+    # records, whether the user may edit the plan's region, whether the plan's
+    # region is one of the user's office (the projects they read among the
+    # first, `reviews.visibility.reads_published_only`), its review timeline
+    # (with actors). The plan's totals are added up from its priorities' figures.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12):
         response = client.get(f"/plans/{plan.pk}/")
     assert len(response.context["priorities"]) == 2 * n
 
 
 @pytest.mark.parametrize("n", [1, 8])
 def test_region_page_query_count_does_not_grow_with_projects(
-    client_for, viewer, django_assert_num_queries, n
+    client_for, reader, django_assert_num_queries, n
 ):
-    client = client_for(viewer)
+    client = client_for(reader)
     _region_with_projects(n)
     # The page: the region, its offices (with heads), its cercles; the plan in
     # force, its priorities' figures (projects counted, money summed) and its

@@ -1,7 +1,8 @@
 """Who may do what with a project's locations, indicators and reports: every
 role, every action, on a project of a region their office covers and of
 regions it does not. Editors of the region write and submit; headquarters
-reviews; everyone signed in reads and downloads."""
+reviews; everyone signed in reads and downloads approved reports, drafts
+only headquarters and the office of the region (`reviews.visibility`)."""
 
 import uuid
 
@@ -49,6 +50,9 @@ EDITORS = {
     "ML-6": {"hq_user", "tombouctou_head"},
 }
 REVIEWERS = dict.fromkeys(EDITORS, {"hq_user"})
+# Who reads a report of ML-5 that is not approved: headquarters, the
+# administrator and Mopti's office; the others do not find it (404).
+DRAFT_READERS_ML5 = {"hq_user", "fund_manager", "admin_user", "mopti_officer"}
 
 
 @pytest.fixture
@@ -275,12 +279,15 @@ def test_outsiders_get_403_on_the_forms(request, client_for, db, user):
     assert Location.objects.count() == Indicator.objects.count() == 1
 
 
+@pytest.mark.parametrize("review_status", ["draft", "submitted", "returned", "approved"])
 @pytest.mark.parametrize("user", USERS)
-def test_every_signed_in_user_reads_reports_and_downloads_their_files(
-    request, client_for, db, user
+def test_approved_reports_are_read_by_all_and_others_by_hq_and_the_regions_office(
+    request, client_for, db, user, review_status
 ):
-    indicator_report = _indicator_report("ML-5")
-    progress_report = _progress_report("ML-5")
+    indicator_report = IndicatorReportFactory(
+        indicator__project=_project("ML-5"), review_status=review_status
+    )
+    progress_report = ProgressReportFactory(project=_project("ML-5"), review_status=review_status)
     link = {"original_name": "f.pdf", "content_type": "application/pdf", "size": 1}
     evidence = IndicatorEvidence.objects.create(
         report=indicator_report, uploaded_by=indicator_report.created_by, **link
@@ -291,19 +298,23 @@ def test_every_signed_in_user_reads_reports_and_downloads_their_files(
     evidence.file.save("f.pdf", SimpleUploadedFile("f.pdf", PDF))
     attachment.file.save("f.pdf", SimpleUploadedFile("f.pdf", PDF))
     client = client_for(request.getfixturevalue(user))
+    reads = review_status == "approved" or user in DRAFT_READERS_ML5
 
     for url in (
         f"/projects/indicator-reports/{indicator_report.pk}/",
         f"/projects/reports/{progress_report.pk}/",
     ):
-        assert client.get(url).status_code == 200, url
+        assert client.get(url).status_code == (200 if reads else 404), url
     for url in (
         f"/projects/evidence/{evidence.pk}/",
         f"/projects/reports/attachments/{attachment.pk}/",
     ):
         response = client.get(url)
-        assert response.status_code == 200, url
-        assert b"".join(response.streaming_content) == PDF
+        if reads:
+            assert response.status_code == 200, url
+            assert b"".join(response.streaming_content) == PDF
+        else:
+            assert response.status_code == 404, url
 
 
 @pytest.mark.parametrize("user", USERS)

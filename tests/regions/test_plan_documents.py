@@ -1,11 +1,12 @@
 """Documents of a plan: uploaded by the region's editors, checked by content
-and size, downloaded by any signed-in user."""
+and size, downloaded by any signed-in user once the plan is validated, and
+before by headquarters and the region's office only (`reviews.visibility`)."""
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from regions.models import PlanDocument
+from regions.models import PlanDocument, RegionalPlan
 from tests.factories import PlanFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -114,9 +115,23 @@ def test_upload_without_a_file_is_refused(client_for, gao_officer):
     assert not PlanDocument.objects.exists()
 
 
-@pytest.mark.parametrize("fixture", ["viewer", "fund_manager", "mopti_officer", "hq_user"])
-def test_any_signed_in_user_downloads_a_plan_document(
-    db, request, client_for, gao_officer, fixture
+@pytest.mark.parametrize(
+    ("fixture", "status", "reads"),
+    [
+        ("viewer", "validated", True),
+        ("viewer", "archived", True),
+        ("viewer", "draft", False),
+        ("viewer", "under_review", False),
+        ("mopti_officer", "validated", True),
+        ("mopti_officer", "draft", False),
+        ("gao_officer", "draft", True),
+        ("fund_manager", "draft", True),
+        ("hq_user", "draft", True),
+        ("hq_user", "validated", True),
+    ],
+)
+def test_plan_document_is_downloaded_by_all_once_validated_and_before_by_hq_and_the_office(
+    db, request, client_for, gao_officer, fixture, status, reads
 ):
     plan = PlanFactory()
     client = client_for(gao_officer)
@@ -125,9 +140,13 @@ def test_any_signed_in_user_downloads_a_plan_document(
         {"file": SimpleUploadedFile("prsr.pdf", PDF, "application/pdf")},
     )
     document = PlanDocument.objects.get()
+    RegionalPlan.objects.filter(pk=plan.pk).update(status=status)
 
     response = client_for(request.getfixturevalue(fixture)).get(f"/plans/documents/{document.pk}/")
 
+    if not reads:
+        assert response.status_code == 404
+        return
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"

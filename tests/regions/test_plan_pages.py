@@ -29,11 +29,11 @@ def _titles(response) -> list[str]:
 # --- The list ------------------------------------------------------------------------
 
 
-def test_plan_list_shows_each_plan_with_its_priority_count_and_total_cost(client_for, viewer):
+def test_plan_list_shows_each_plan_with_its_priority_count_and_total_cost(client_for, reader):
     plan = PlanFactory(title="Plan de Gao 2024-2025")
     PriorityFactory.create_batch(2, plan=plan, estimated_cost_usd=Decimal("250000.50"))
 
-    response = client_for(viewer).get("/plans/")
+    response = client_for(reader).get("/plans/")
 
     assert response.status_code == 200
     listed = response.context["page_obj"].object_list[0]
@@ -43,11 +43,11 @@ def test_plan_list_shows_each_plan_with_its_priority_count_and_total_cost(client
     assert 'class="badge badge--muted">draft<' in response.text
 
 
-def test_plan_list_filters_by_region_and_status(client_for, viewer):
+def test_plan_list_filters_by_region_and_status(client_for, reader):
     PlanFactory(title="Gao draft")
     PlanFactory(title="Gao validated", status=RegionalPlan.Status.VALIDATED)
     PlanFactory(title="Mopti validated", region=_region("ML-5"), status="validated")
-    client = client_for(viewer)
+    client = client_for(reader)
 
     by_region = client.get("/plans/", {"region": _region("ML-7").pk})
     by_status = client.get("/plans/", {"status": "validated"})
@@ -62,55 +62,55 @@ def test_plan_list_filters_by_region_and_status(client_for, viewer):
     ("year", "listed"),
     [("2023", False), ("2024", True), ("2025", True), ("2026", False)],
 )
-def test_plan_list_period_filter_keeps_plans_overlapping_the_year(client_for, viewer, year, listed):
+def test_plan_list_period_filter_keeps_plans_overlapping_the_year(client_for, reader, year, listed):
     PlanFactory(
         title="Plan 2024-2025",
         period_start=datetime.date(2024, 7, 1),
         period_end=datetime.date(2025, 6, 30),
     )
 
-    response = client_for(viewer).get("/plans/", {"period": year})
+    response = client_for(reader).get("/plans/", {"period": year})
 
     assert response.status_code == 200
     assert (_titles(response) == ["Plan 2024-2025"]) is listed
 
 
-def test_plan_list_pillar_filter_lists_each_plan_once_with_its_full_totals(client_for, viewer):
+def test_plan_list_pillar_filter_lists_each_plan_once_with_its_full_totals(client_for, reader):
     plan = PlanFactory(title="Sécurité d'abord")
     PriorityFactory.create_batch(2, plan=plan, pillar=Pillar.SECURITY)
     PriorityFactory(plan=plan, pillar=Pillar.DIALOGUE)
     PlanFactory(title="Sans sécurité")
 
-    response = client_for(viewer).get("/plans/", {"pillar": "security"})
+    response = client_for(reader).get("/plans/", {"pillar": "security"})
 
     assert _titles(response) == ["Sécurité d'abord"]
     assert response.context["page_obj"].object_list[0].priority_count == 3
 
 
-def test_plan_list_search_looks_in_title_and_context_analysis(client_for, viewer):
+def test_plan_list_search_looks_in_title_and_context_analysis(client_for, reader):
     PlanFactory(title="Plan Ménaka", context_analysis="Transhumance et conflits fonciers.")
     PlanFactory(title="Plan fonciers de Gao")
     PlanFactory(title="Autre plan")
 
-    response = client_for(viewer).get("/plans/", {"q": "FONCIERS"})
+    response = client_for(reader).get("/plans/", {"q": "FONCIERS"})
 
     assert sorted(_titles(response)) == ["Plan Ménaka", "Plan fonciers de Gao"]
 
 
-def test_plan_list_orders_by_the_chosen_column(client_for, viewer):
+def test_plan_list_orders_by_the_chosen_column(client_for, reader):
     for title in ("Bravo", "Alpha", "Charlie"):
         PlanFactory(title=title)
-    client = client_for(viewer)
+    client = client_for(reader)
 
     assert _titles(client.get("/plans/", {"ordering": "title"})) == ["Alpha", "Bravo", "Charlie"]
     assert _titles(client.get("/plans/", {"ordering": "-title"})) == ["Charlie", "Bravo", "Alpha"]
 
 
-def test_plan_list_sorts_by_region_and_labels_the_choices_in_the_page_language(client_for, viewer):
+def test_plan_list_sorts_by_region_and_labels_the_choices_in_the_page_language(client_for, reader):
     PlanFactory(title="Plan de Mopti", region=_region("ML-5"))
     PlanFactory(title="Plan de Gao")
 
-    response = client_for(viewer).get("/plans/", {"ordering": "-region"})
+    response = client_for(reader).get("/plans/", {"ordering": "-region"})
 
     assert _titles(response) == ["Plan de Mopti", "Plan de Gao"]
     assert '<option value="-title">Title (descending)</option>' in response.text
@@ -129,27 +129,27 @@ def test_plan_list_sorts_by_region_and_labels_the_choices_in_the_page_language(c
         {"page": "-3"},
     ],
 )
-def test_plan_list_with_garbage_in_the_query_is_a_page_not_an_error(client_for, viewer, query):
+def test_plan_list_with_garbage_in_the_query_is_a_page_not_an_error(client_for, reader, query):
     PlanFactory()
 
-    response = client_for(viewer).get("/plans/", query)
+    response = client_for(reader).get("/plans/", query)
 
     assert response.status_code == 200
 
 
-def test_plan_list_with_an_invalid_filter_shows_the_error_and_no_rows(client_for, viewer):
+def test_plan_list_with_an_invalid_filter_shows_the_error_and_no_rows(client_for, reader):
     PlanFactory(title="Plan de Gao")
 
-    response = client_for(viewer).get("/plans/", {"period": "abc"})
+    response = client_for(reader).get("/plans/", {"period": "abc"})
 
     assert "Enter a whole number." in response.text
     assert _titles(response) == []
     assert "No plan matches these filters." in response.text
 
 
-def test_plan_list_is_paginated_by_25_and_a_page_too_far_shows_the_last(client_for, viewer):
+def test_plan_list_is_paginated_by_25_and_a_page_too_far_shows_the_last(client_for, reader):
     PlanFactory.create_batch(30)
-    client = client_for(viewer)
+    client = client_for(reader)
 
     first = client.get("/plans/", {"status": "draft"})
     too_far = client.get("/plans/", {"status": "draft", "page": "999"})
@@ -161,8 +161,8 @@ def test_plan_list_is_paginated_by_25_and_a_page_too_far_shows_the_last(client_f
     assert len(too_far.context["page_obj"].object_list) == 5
 
 
-def test_plan_list_without_plans_says_so(client_for, viewer):
-    response = client_for(viewer).get("/plans/")
+def test_plan_list_without_plans_says_so(client_for, reader):
+    response = client_for(reader).get("/plans/")
 
     assert "No regional plan has been recorded yet." in response.text
 
@@ -195,7 +195,7 @@ def test_plan_pages_require_sign_in(client, db):
 # --- One plan ------------------------------------------------------------------------
 
 
-def test_plan_page_shows_details_priorities_updates_and_documents(client_for, viewer, tmp_path):
+def test_plan_page_shows_details_priorities_updates_and_documents(client_for, reader, tmp_path):
     plan = PlanFactory(title="PRSR Gao", status=RegionalPlan.Status.VALIDATED)
     PriorityFactory(
         plan=plan,
@@ -214,7 +214,7 @@ def test_plan_page_shows_details_priorities_updates_and_documents(client_for, vi
         uploaded_by=plan.created_by,
     )
 
-    response = client_for(viewer).get(f"/plans/{plan.pk}/")
+    response = client_for(reader).get(f"/plans/{plan.pk}/")
 
     assert response.status_code == 200
     page = response.text
@@ -230,18 +230,18 @@ def test_plan_page_shows_details_priorities_updates_and_documents(client_for, vi
     assert f'href="{document.get_absolute_url()}"' in page and "PRSR signé" in page
 
 
-def test_plan_page_of_an_empty_plan_shows_empty_states(client_for, viewer):
+def test_plan_page_of_an_empty_plan_shows_empty_states(client_for, reader):
     plan = PlanFactory()
 
-    page = client_for(viewer).get(f"/plans/{plan.pk}/").text
+    page = client_for(reader).get(f"/plans/{plan.pk}/").text
 
     assert "No priority has been recorded for this plan yet." in page
     assert "No update has been reported on this plan yet." in page
     assert "No document has been added to this plan yet." in page
 
 
-def test_unknown_plan_is_a_404(client_for, viewer):
-    assert client_for(viewer).get("/plans/999999/").status_code == 404
+def test_unknown_plan_is_a_404(client_for, reader):
+    assert client_for(reader).get("/plans/999999/").status_code == 404
 
 
 EDIT = ("edit/", "priorities/new/", "documents/new/")
@@ -357,10 +357,11 @@ def test_plan_page_query_count_does_not_grow(client_for, gao_officer, django_ass
     # projects (the priorities again, then a window over their projects),
     # its updates, its documents with their uploaders, the plan's history
     # records and its priorities' history records (each with their users),
-    # whether the user may edit the plan's region,
-    # its review timeline (with actors). Its total cost is added up
-    # from the priorities' figures.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11):
+    # whether the user may edit the plan's region, whether the plan's region
+    # is one of the user's office (the projects they read among the first,
+    # `reviews.visibility.reads_published_only`), its review timeline (with
+    # actors). Its total cost is added up from the priorities' figures.
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12):
         response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) >= 2 * n

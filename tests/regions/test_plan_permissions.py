@@ -1,6 +1,8 @@
 """Who may do what with regional plans: every role, every action, on a plan of
 a region their office covers ("own") and of one it does not ("other"). A
-refusal writes nothing."""
+refusal writes nothing. A plan not yet validated is read by headquarters and
+the office of its region only; others do not find it (`reviews.visibility`);
+a validated one is read by everyone signed in."""
 
 import uuid
 from decimal import Decimal
@@ -49,7 +51,13 @@ def view_list(client, region):
 
 
 def view_detail(client, region):
+    """The page of a plan in draft (not published yet)."""
     return client.get(f"/plans/{_plan(region).pk}/"), False
+
+
+def view_validated(client, region):
+    """The page of a validated plan."""
+    return client.get(f"/plans/{_plan(region, status='validated').pk}/"), False
 
 
 def create(client, region):
@@ -145,6 +153,7 @@ def archive(client, region):
 ACTIONS = [
     view_list,
     view_detail,
+    view_validated,
     create,
     edit,
     add_priority,
@@ -159,22 +168,26 @@ ACTIONS = [
 OK = "done"  # 200 for a page, 302 and the change made for a write
 FORM_ERROR = "refused by the form"  # 200, the form shows an error, nothing written
 DENIED = "forbidden"  # 403, nothing written
-R, E, D = OK, FORM_ERROR, DENIED
+NOT_FOUND = "not found"  # 404 (the user may not read the plan), nothing written
+R, E, D, N = OK, FORM_ERROR, DENIED, NOT_FOUND
 
+# Columns, in the order of ACTIONS: list, view a plan in draft, view a
+# validated one, create, edit, add a priority, edit a priority, upload, then
+# the steps send for review, validate, back to draft, archive.
 # fmt: off
 MATRIX = [
-    # role              scope    list detail create edit prio eprio upload send valid draft archive
-    ("hq_user",         "own",   R,   R,     R,     R,   R,   R,    R,     R,   R,    R,    R),
-    ("hq_user",         "other", R,   R,     R,     R,   R,   R,    R,     R,   R,    R,    R),
-    ("gao_officer",     "own",   R,   R,     R,     R,   R,   R,    R,     R,   D,    D,    D),
-    ("gao_officer",     "other", R,   R,     E,     D,   D,   D,    D,     D,   D,    D,    D),
-    ("mopti_officer",   "own",   R,   R,     R,     R,   R,   R,    R,     R,   D,    D,    D),
-    ("mopti_officer",   "other", R,   R,     E,     D,   D,   D,    D,     D,   D,    D,    D),
-    ("tombouctou_head", "own",   R,   R,     R,     R,   R,   R,    R,     R,   D,    D,    D),
-    ("tombouctou_head", "other", R,   R,     E,     D,   D,   D,    D,     D,   D,    D,    D),
-    ("fund_manager",    "own",   R,   R,     D,     D,   D,   D,    D,     D,   D,    D,    D),
-    ("viewer",          "own",   R,   R,     D,     D,   D,   D,    D,     D,   D,    D,    D),
-    ("admin_user",      "own",   R,   R,     D,     D,   D,   D,    D,     D,   D,    D,    D),
+    # role              scope    li  vd  vv  cr  ed  ap  ep  up  se  va  dr  ar
+    ("hq_user",         "own",   R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R),
+    ("hq_user",         "other", R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R,  R),
+    ("gao_officer",     "own",   R,  R,  R,  R,  R,  R,  R,  R,  R,  D,  D,  D),
+    ("gao_officer",     "other", R,  N,  R,  E,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("mopti_officer",   "own",   R,  R,  R,  R,  R,  R,  R,  R,  R,  D,  D,  D),
+    ("mopti_officer",   "other", R,  N,  R,  E,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("tombouctou_head", "own",   R,  R,  R,  R,  R,  R,  R,  R,  R,  D,  D,  D),
+    ("tombouctou_head", "other", R,  N,  R,  E,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("fund_manager",    "own",   R,  R,  R,  D,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("viewer",          "own",   R,  N,  R,  D,  D,  D,  D,  D,  D,  D,  D,  D),
+    ("admin_user",      "own",   R,  R,  R,  D,  D,  D,  D,  D,  D,  D,  D,  D),
 ]
 # fmt: on
 CASES = [
@@ -191,9 +204,12 @@ def test_plan_permission_matrix(db, request, client_for, role, scope, action, ex
 
     response, written = action(client, Region.objects.get(code=region_code))
 
-    reads = action in (view_list, view_detail)
+    reads = action in (view_list, view_detail, view_validated)
     if expected == OK and reads:
         assert response.status_code == 200
+    elif expected == NOT_FOUND:
+        assert response.status_code == 404
+        assert not written
     elif expected == OK:
         assert response.status_code == 302
         assert written

@@ -1,11 +1,12 @@
 """Files attached to plan updates: upload by the region's editors while the
-update is open, download by every signed-in user, bad files refused."""
+update is open, download by every signed-in user once the update is approved
+(before, by headquarters and the region's office only), bad files refused."""
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from regions.models import PlanUpdateAttachment
+from regions.models import PlanUpdate, PlanUpdateAttachment
 from reviews import services as review
 from tests.factories import PlanUpdateFactory, PriorityProgressFactory
 
@@ -58,7 +59,7 @@ def test_upload_form_sends_files(client_for, gao_officer, media):
     assert 'type="file"' in response.text
 
 
-def test_signed_in_user_downloads_an_attachment_under_its_name(
+def test_signed_in_user_downloads_an_approved_updates_attachment_under_its_name(
     client_for, gao_officer, viewer, media
 ):
     update = PlanUpdateFactory()
@@ -67,8 +68,13 @@ def test_signed_in_user_downloads_an_attachment_under_its_name(
         {"file": SimpleUploadedFile("Rapport T1.pdf", PDF)},
     )
     attachment = PlanUpdateAttachment.objects.get()
+    url = f"/plans/updates/attachments/{attachment.pk}/"
+    # A draft's file: the region's office downloads it, a viewer does not find it.
+    assert client_for(gao_officer).get(url).status_code == 200
+    assert client_for(viewer).get(url).status_code == 404
+    PlanUpdate.objects.filter(pk=update.pk).update(review_status="approved")
 
-    response = client_for(viewer).get(f"/plans/updates/attachments/{attachment.pk}/")
+    response = client_for(viewer).get(url)
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF

@@ -209,7 +209,7 @@ def test_submitted_or_approved_update_cannot_be_edited(
     assert update.review_status == status
 
 
-def test_update_page_shows_the_report(client_for, viewer, english):
+def test_update_page_shows_the_report(client_for, reader, english):
     row = PriorityProgressFactory(
         status=PriorityProgress.Status.DELAYED, narrative="Retard des livraisons."
     )
@@ -228,7 +228,7 @@ def test_update_page_shows_the_report(client_for, viewer, english):
     )
     attachment = update.attachments.get()
 
-    response = client_for(viewer).get(f"/plans/updates/{update.pk}/")
+    response = client_for(reader).get(f"/plans/updates/{update.pk}/")
 
     assert response.status_code == 200
     page = response.text

@@ -1,5 +1,7 @@
 """Who may do what with plan updates: every role, every action, on an update
-of a region their office covers and of regions it does not."""
+of a region their office covers and of regions it does not. An update not yet
+approved is read by headquarters and the region's office only (the others do
+not find it, `reviews.visibility`); an approved one by everyone signed in."""
 
 import uuid
 
@@ -28,6 +30,10 @@ EDITORS = {
     "ML-6": {"hq_user", "tombouctou_head"},
 }
 REVIEWERS = {"hq_user"}
+# Who reads an update not yet approved: the region's office and headquarters.
+DRAFT_READERS = {
+    code: editors | {"fund_manager", "admin_user"} for code, editors in EDITORS.items()
+}
 
 
 @pytest.fixture
@@ -137,15 +143,33 @@ def test_permission_matrix(request, client_for, media_root, user, action, code):
 
 @pytest.mark.parametrize("code", sorted(EDITORS))
 @pytest.mark.parametrize("user", USERS)
-def test_every_signed_in_user_reads_every_update(request, client_for, db, user, code):
+def test_a_draft_update_is_read_by_hq_and_the_regions_office_only(
+    request, client_for, db, user, code
+):
     update = _update(code)
 
     response = client_for(request.getfixturevalue(user)).get(f"/plans/updates/{update.pk}/")
 
+    if user not in DRAFT_READERS[code]:
+        assert response.status_code == 404
+        return
     assert response.status_code == 200
     assert response.context["can_edit"] == (user in EDITORS[code])
     edit_url = f"/plans/updates/{update.pk}/edit/"
     assert (edit_url in response.text) == (user in EDITORS[code])
+
+
+@pytest.mark.parametrize("code", sorted(EDITORS))
+@pytest.mark.parametrize("user", USERS)
+def test_an_approved_update_is_read_by_every_signed_in_user(request, client_for, db, user, code):
+    update = _update(code)
+    PlanUpdate.objects.filter(pk=update.pk).update(review_status="approved")
+
+    response = client_for(request.getfixturevalue(user)).get(f"/plans/updates/{update.pk}/")
+
+    assert response.status_code == 200
+    assert not response.context["can_edit"]
+    assert f"/plans/updates/{update.pk}/edit/" not in response.text
 
 
 @pytest.mark.parametrize("user", USERS)

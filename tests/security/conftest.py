@@ -186,7 +186,10 @@ def _region_records(portal: Portal, variant: str, region: Region) -> None:
         PlanUpdateAttachment, officer, "update.pdf", update=update
     )
 
-    project = ProjectFactory(region=region, created_by=officer, focal_point=officer)
+    # Approved, so published: partners read it, with its sensitive place masked.
+    project = ProjectFactory(
+        region=region, created_by=officer, focal_point=officer, status="approved"
+    )
     records["project", variant] = project
     records["project_document", variant] = _attach(
         ProjectDocument, officer, "project.pdf", project=project

@@ -5,8 +5,9 @@ methods they take and the roles that may use them; anything else follows:
 
 - anonymous: sent to the sign-in page (public routes answer everyone alike);
 - a role the rule does not name: 403 (`accounts.access` and each app's
-  `access.py` refuse with PermissionDenied: everyone signed in reads every
-  record, so a record is never hidden from a signed-in user, only refused);
+  `access.py` refuse with PermissionDenied), except for the pages and files
+  of a record that is not published, which answer 404 to those who may not
+  read it (`reviews.visibility`: `reads_draft`);
 - a permitted role: GET 200; POST 200 (the form with its errors) or 302
   (done, then the record's page: never the sign-in page);
 - a method the route does not take: 405, for every signed-in role.
@@ -147,6 +148,20 @@ def reads(*names: str, **options) -> Rule:
     return Rule(names=names, allowed=SIGNED_IN, methods=("GET",), **options)
 
 
+# Who reads a record that is not published yet (a draft plan, a draft update
+# or report): headquarters and the office of its region. To anyone else it
+# does not exist (404). Every state of every kind: test_visibility_by_state.py.
+DRAFT_READERS = {
+    "gao": frozenset({"hq_officer", "fund_manager", "administrator", "gao_officer"}),
+    "mopti": frozenset({"hq_officer", "fund_manager", "administrator", "mopti_officer"}),
+}
+
+
+def reads_draft(*names: str, **options) -> Rule:
+    """The page or file of one of the test portal's drafts; GET only."""
+    return Rule(names=names, allowed=DRAFT_READERS, methods=("GET",), refused=NOT_FOUND, **options)
+
+
 def _feed(portal, variant):
     token = portal.users["viewer"].calendar_token
     if variant == "":
@@ -175,10 +190,10 @@ TABLE = [
     reads("password_change_done", "dashboard", "reviews:queue", "portfolio:glossary"),
     reads("regions:list", "regions:plans"),
     reads("regions:detail", target="region", key="code"),
-    reads("regions:plan", "regions:plan_report", target="plan"),
-    reads("regions:plan_document", target="plan_document"),
-    reads("regions:update", target="update"),
-    reads("regions:update_attachment", target="update_attachment"),
+    reads_draft("regions:plan", "regions:plan_report", target="plan"),
+    reads_draft("regions:plan_document", target="plan_document"),
+    reads_draft("regions:update", target="update"),
+    reads_draft("regions:update_attachment", target="update_attachment"),
     reads(
         "projects:list",
         "projects:export_csv",
@@ -188,10 +203,10 @@ TABLE = [
     ),
     reads("projects:detail", target="project"),
     reads("projects:document", target="project_document"),
-    reads("projects:indicator_report", target="indicator_report"),
-    reads("projects:evidence", target="evidence"),
-    reads("projects:progress_report", target="progress_report"),
-    reads("projects:report_attachment", target="report_attachment"),
+    reads_draft("projects:indicator_report", target="indicator_report"),
+    reads_draft("projects:evidence", target="evidence"),
+    reads_draft("projects:progress_report", target="progress_report"),
+    reads_draft("projects:report_attachment", target="report_attachment"),
     reads(
         "coordination:home",
         "coordination:organisations",

@@ -23,6 +23,9 @@ from tests.security.routes import SEE_COORDINATES
 pytestmark = pytest.mark.django_db
 
 SIGNED_IN = [role for role in ROLES if role != "anonymous"]
+# Headquarters reads every record in every state; the others only what is
+# published and, for a regional office, the drafts of its regions.
+NOT_HEADQUARTERS = set(SIGNED_IN) - {"hq_officer", "fund_manager", "administrator"}
 VARIANTS = ["gao", "mopti"]
 
 # (file route, kind of record it serves, page route, kind of record the page shows)
@@ -108,6 +111,11 @@ def test_an_attachment_is_served_to_whoever_reads_its_page(
         if role == "anonymous":
             assert _is_sign_in_redirect(served)
             assert PDF not in served.body
+            continue
+        if page.status_code == 404:
+            # Not published, and not the reader's region: neither page nor file
+            # (who reads what, state by state: test_visibility_by_state.py).
+            assert role in NOT_HEADQUARTERS and PDF not in served.body, role
             continue
         assert served.status_code == 200, role
         assert served.body == PDF
