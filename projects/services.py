@@ -340,18 +340,25 @@ def _refuse_from_status(project: Project, step: str) -> None:
 
 
 def move(
-    project: Project, *, by, step: str, comment: str = "", day: datetime.date | None = None
+    project: Project,
+    *,
+    by,
+    step: str,
+    comment: str = "",
+    day: datetime.date | None = None,
+    notify: bool = True,
 ) -> Project:
     """Take a status step, or refuse it with what it lacks (`projects.workflow`).
     `day` is the actual start or end the start and complete steps record
-    (the one already on the project when not given)."""
+    (the one already on the project when not given). `notify=False` (demo
+    data) sends no e-mail of the review steps."""
     if step not in MOVES:
         raise ValidationError(_("Unknown step."))
     if not may_move(by, project, step):
         raise PermissionDenied
     _refuse_from_status(project, step)
     if step in REVIEW_MOVES:
-        return REVIEW_MOVES[step](project, by=by, comment=comment)
+        return REVIEW_MOVES[step](project, by=by, comment=comment, notify=notify)
     with transaction.atomic():
         current = Project.objects.select_for_update().get(pk=project.pk)
         _refuse_from_status(current, step)
