@@ -187,7 +187,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Project
 
-    code = factory.Sequence(lambda n: f"QIP-2024-GAO-{n:03d}")
+    # Codes of their own, apart from the ones tests write by hand (QIP-2024-GAO-001).
+    code = factory.Sequence(lambda n: f"QIP-2024-GAO-T{n:04d}")
     title = factory.Sequence(lambda n: f"Réhabilitation du point d'eau {n}")
     summary = "Réhabilitation d'un forage et formation d'un comité de gestion."
     region = factory.LazyFunction(lambda: Region.objects.get(code="ML-7"))
