@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from core import cached_figures
@@ -56,18 +56,23 @@ def _total(model: type[models.Model], aggregate, *, output_field=USD, default=ZE
     return Coalesce(subquery, Value(default), output_field=output_field)
 
 
-def _with_project_totals(priorities: QuerySet) -> QuerySet:
+def _with_project_totals(priorities: QuerySet, *, published_only: bool = False) -> QuerySet:
     """Priorities with the number of their projects, the projects' budgets
     in US dollars (those budgeted in dollars), and the money approved for
-    them and spent on them in US dollars. One query."""
+    them and spent on them in US dollars; with `published_only`, of their
+    published projects only (what partners read: `reviews.visibility`). One
+    query."""
     # Every figure a correlated subquery, none a join of the outer query: a
     # GROUP BY over the joined projects made PostgreSQL run the money
     # subqueries once per project instead of once per priority.
+    of = Q(projects__status__in=Project.PUBLISHED_STATES) if published_only else None
     return priorities.annotate(
-        project_count=_total(PlanPriority, Count("projects"), output_field=COUNT, default=0),
-        budget_usd=_total(PlanPriority, Sum("projects__budget_usd"), default=None),
-        approved_usd=_total(PlanPriority, Sum(f"projects__{APPROVED}")),
-        spent_usd=_total(PlanPriority, Sum(f"projects__{SPENT}")),
+        project_count=_total(
+            PlanPriority, Count("projects", filter=of), output_field=COUNT, default=0
+        ),
+        budget_usd=_total(PlanPriority, Sum("projects__budget_usd", filter=of), default=None),
+        approved_usd=_total(PlanPriority, Sum(f"projects__{APPROVED}", filter=of)),
+        spent_usd=_total(PlanPriority, Sum(f"projects__{SPENT}", filter=of)),
     )
 
 
@@ -75,25 +80,29 @@ PRIORITY_FIGURES = ("project_count", "budget_usd", "approved_usd", "spent_usd")
 NO_PROJECT = {"project_count": 0, "budget_usd": None, "approved_usd": ZERO, "spent_usd": ZERO}
 
 
-def _priority_figures(plan: RegionalPlan) -> dict[int, dict]:
+def _priority_figures(plan: RegionalPlan, *, published_only: bool) -> dict[int, dict]:
     """The figures of each of the plan's priorities by primary key: one query,
     or none while cached (`core.cached_figures`)."""
 
     def compute():
-        rows = _with_project_totals(plan.priorities.order_by()).values("pk", *PRIORITY_FIGURES)
-        return {row.pop("pk"): row for row in rows}
+        priorities = _with_project_totals(plan.priorities.order_by(), published_only=published_only)
+        return {row.pop("pk"): row for row in priorities.values("pk", *PRIORITY_FIGURES)}
 
-    return cached_figures.cached("coverage", compute, plan.pk)
+    scope = "published" if published_only else "all"
+    return cached_figures.cached("coverage", compute, plan.pk, scope)
 
 
-def priorities_with_totals(plan: RegionalPlan, priorities: QuerySet | None = None) -> list:
+def priorities_with_totals(
+    plan: RegionalPlan, priorities: QuerySet | None = None, *, published_only: bool = False
+) -> list:
     """The plan's priorities (or `priorities`, a queryset of them with what it
     may prefetch) in code order, each with the number of its projects
     (`project_count`), their budgets in US dollars (`budget_usd`, those
     budgeted in dollars), the money approved for them and spent on them in US
     dollars (`approved_usd`, `spent_usd`) and `coverage`, approved ÷ estimated
-    cost. A priority without any project is a gap."""
-    figures = _priority_figures(plan)
+    cost. A priority without any project is a gap. With `published_only`, of
+    the published projects only (what partners read)."""
+    figures = _priority_figures(plan, published_only=published_only)
     rows = list((plan.priorities.all() if priorities is None else priorities).order_by("code"))
     for priority in rows:
         for name, value in figures.get(priority.pk, NO_PROJECT).items():
@@ -135,12 +144,14 @@ class Coverage:
         return coverage_rate(self.plan.total_approved_usd, self.plan.total_estimated_usd)
 
 
-def plan_coverage(plan: RegionalPlan, priorities: QuerySet | None = None) -> Coverage:
+def plan_coverage(
+    plan: RegionalPlan, priorities: QuerySet | None = None, *, published_only: bool = False
+) -> Coverage:
     """The coverage of `plan` by priority: one query for the priorities (plus
     the prefetches `priorities`, a queryset of the plan's priorities, may
     carry), and one for their figures while not cached. The plan gets the
-    table's totals."""
-    rows = priorities_with_totals(plan, priorities)
+    table's totals. With `published_only`, of the published projects only."""
+    rows = priorities_with_totals(plan, priorities, published_only=published_only)
     _set_plan_totals(plan, rows)
     return Coverage(plan=plan, priorities=rows)
 
@@ -158,13 +169,15 @@ def projects_with_money() -> QuerySet:
     )
 
 
-def plan_report_coverage(plan: RegionalPlan) -> Coverage:
+def plan_report_coverage(plan: RegionalPlan, *, published_only: bool = False) -> Coverage:
     """The plan's coverage, each priority with its projects and their money
-    (`priority.projects.all()`): two queries."""
-    priorities = plan.priorities.prefetch_related(
-        Prefetch("projects", queryset=projects_with_money())
-    )
-    return plan_coverage(plan, priorities)
+    (`priority.projects.all()`; with `published_only`, the published ones):
+    two queries."""
+    projects = projects_with_money()
+    if published_only:
+        projects = projects.filter(status__in=Project.PUBLISHED_STATES)
+    priorities = plan.priorities.prefetch_related(Prefetch("projects", queryset=projects))
+    return plan_coverage(plan, priorities, published_only=published_only)
 
 
 def latest_approved_update(plan: RegionalPlan) -> PlanUpdate | None:

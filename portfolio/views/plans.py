@@ -43,8 +43,8 @@ def _coverage_of(plan: RegionalPlan, user) -> coverage.Coverage:
     """The plan's coverage (`portfolio.coverage`: its priorities with their
     figures, the plan with its totals), each priority with the first projects
     `user` may read."""
-    plan_coverage = coverage.plan_coverage(plan)
     published_only = visibility.reads_published_only(user, plan.region)
+    plan_coverage = coverage.plan_coverage(plan, published_only=published_only)
     first = cached(
         "first-projects",
         lambda: _first_projects(plan, published_only=published_only),
@@ -92,7 +92,9 @@ def plan_report(request, pk):
     # The coverage gives the plan its totals.
     context = {
         "plan": plan,
-        "coverage": coverage.plan_report_coverage(plan),
+        "coverage": coverage.plan_report_coverage(
+            plan, published_only=visibility.reads_published_only(request.user, plan.region)
+        ),
         "update": coverage.latest_approved_update(plan),
     }
     return render(request, "portfolio/plan_report.html", context)

@@ -142,7 +142,7 @@ def region_detail(request, code):
     context = {
         "region": region,
         "plan": plan,
-        "coverage": coverage.plan_coverage(plan) if plan else None,
+        "coverage": (coverage.plan_coverage(plan, published_only=published_only) if plan else None),
         # Sums over the region's projects, kept in the figures cache.
         "cercle_groups": cached(
             "region-cercles",

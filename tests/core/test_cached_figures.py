@@ -133,10 +133,10 @@ def test_the_mechanism_ledger_follows_new_money(shared_cache, client_for, viewer
     assert [p.spent for p in response.context["projects"]] == [Decimal("1234")]
 
 
-def test_plan_coverage_follows_a_project_linked_to_a_priority(shared_cache, client_for, viewer):
+def test_plan_coverage_follows_a_project_linked_to_a_priority(shared_cache, client_for, reader):
     plan = PlanFactory(status="validated")
     priority = PriorityFactory(plan=plan, code="AXE-1")
-    client = client_for(viewer)
+    client = client_for(reader)
     before = client.get(f"/plans/{plan.pk}/").context["priorities"]
     assert [p.project_count for p in before] == [0]
 

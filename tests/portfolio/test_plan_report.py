@@ -120,8 +120,8 @@ def test_report_shows_the_plan(client_for, viewer, plan):
     assert f"150,000.00{NBSP}USD" in page  # the estimated cost of the plan
 
 
-def test_report_coverage_is_computed_as_on_the_region_page(client_for, viewer, plan):
-    response = client_for(viewer).get(f"/plans/{plan.pk}/report/")
+def test_report_coverage_is_computed_as_on_the_region_page(client_for, reader, plan):
+    response = client_for(reader).get(f"/plans/{plan.pk}/report/")
 
     coverage = response.context["coverage"]
     rows = {
@@ -134,7 +134,7 @@ def test_report_coverage_is_computed_as_on_the_region_page(client_for, viewer, p
         "AXE-2": (0, D("0"), D("0"), D("0")),
     }
     assert coverage.rate == D("20")
-    region = client_for(viewer).get("/regions/ML-7/").context["coverage"]
+    region = client_for(reader).get("/regions/ML-7/").context["coverage"]
     assert [(p.code, p.approved_usd, p.coverage) for p in region.priorities] == [
         (p.code, p.approved_usd, p.coverage) for p in coverage.priorities
     ]
@@ -170,8 +170,8 @@ def test_report_without_approved_update_says_so(client_for, viewer):
     assert "This plan has no priority." in response.text
 
 
-def test_report_lists_the_projects_of_each_priority_with_their_money(client_for, viewer, plan):
-    response = client_for(viewer).get(f"/plans/{plan.pk}/report/")
+def test_report_lists_the_projects_of_each_priority_with_their_money(client_for, reader, plan):
+    response = client_for(reader).get(f"/plans/{plan.pk}/report/")
 
     groups = {
         priority.code: [
@@ -204,8 +204,8 @@ def test_report_prints_with_the_print_stylesheet_and_page_breaks(client_for, vie
     assert page.count('class="report__page-break"') == 2
 
 
-def test_report_in_french(client_for, viewer, plan):
-    client = client_for(viewer)
+def test_report_in_french(client_for, reader, plan):
+    client = client_for(reader)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
 
     page = client.get(f"/plans/{plan.pk}/report/").text

@@ -163,9 +163,15 @@ def test_the_region_and_plan_pages_list_for_partners_only_the_published_projects
     client = client_for(request.getfixturevalue(role))
 
     region_page = client.get("/regions/ML-7/").text
-    plan_page = client.get(f"/plans/{plan.pk}/").text
+    plan_page = client.get(f"/plans/{plan.pk}/")
+    report = client.get(f"/plans/{plan.pk}/report/")
 
     for state, project in projects.items():
         listed = state in ("approved", "ongoing") or sees_drafts
         assert (project.title in region_page) is listed, (state, "region")
-        assert (project.title in plan_page) is listed, (state, "plan")
+        assert (project.title in plan_page.text) is listed, (state, "plan")
+        assert (project.title in report.text) is listed, (state, "report")
+    # The coverage table counts what the reader may read.
+    counted = [priority.project_count for priority in plan_page.context["priorities"]]
+    assert counted == [5 if sees_drafts else 2]
+    assert report.context["coverage"].plan.total_projects == (5 if sees_drafts else 2)
