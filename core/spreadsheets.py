@@ -1,29 +1,30 @@
 """Tables in and out of the portal, as CSV and XLSX, for every app above.
 
 Out: the rows of a list, with headers in the reader's language, CSV streamed
-as it is read and XLSX written row by row. Text that a spreadsheet would run
-as a formula is neutralized in both formats.
+as it is read; XLSX written row by row by XlsxWriter in constant memory to a
+temporary file, then sent from it. Text that a spreadsheet would run as a
+formula is neutralized in both formats.
 
-In: an uploaded CSV or XLSX file read into rows of text keyed by column, for
-an import to validate row by row before writing anything.
+In: an uploaded CSV or XLSX file read into rows of text keyed by column (XLSX
+by openpyxl), for an import to validate row by row before writing anything.
 """
 
 import csv
 import datetime
 import io
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
+import xlsxwriter
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 
 from core.text import clean_text
 
@@ -99,39 +100,98 @@ def csv_response(columns: list[Column], rows: Iterable, *, stem: str) -> Streami
 
 # --- XLSX ------------------------------------------------------------------------
 
+# Widths in characters: a column as wide as its header, within these bounds.
+# Only the header is measured: in constant memory no row is kept to measure.
+# The least fits a date or an amount in the millions; the most keeps a
+# column of long texts (titles, summaries) from hiding the others.
+XLSX_MIN_WIDTH = 12
+XLSX_MAX_WIDTH = 50
 
-def _xlsx_cell(sheet, value):
+
+def _xlsx_text(value: str) -> str:
+    # Control characters and non-characters are not allowed in the file
+    # format (rows older than the check of forms may hold them); removed
+    # first, so that what follows them cannot become a formula.
+    text = neutralize(clean_text(value))
+    # A carriage return left would be written as "_x000D_", which Excel reads
+    # back but openpyxl (our own imports) does not: line ends become the line
+    # feed that a cell breaks on, as an XML parser would read them anyway.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _write_xlsx_cell(sheet, row: int, column: int, value, styles: dict) -> None:
+    # Each kind of value by its own method: XlsxWriter's write() would guess
+    # from the text what it holds.
     if isinstance(value, str):
-        # Control characters and non-characters are not allowed in the file
-        # format (rows older than the check of forms may hold them); removed
-        # first, so that what follows them cannot become a formula.
-        return neutralize(clean_text(value))
-    if isinstance(value, Decimal):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "#,##0.00"
-        return cell
-    # Numbers and dates are written as such (dates with a date format).
-    return value
+        value = _xlsx_text(value)
+    if value is None or value == "":
+        # Empty text as an empty cell, not a cell holding "".
+        sheet.write_blank(row, column, None)
+    elif isinstance(value, str):
+        sheet.write_string(row, column, value)
+    elif isinstance(value, Decimal):
+        sheet.write_number(row, column, value, styles["amount"])
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, column, value, styles["date"])
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    else:
+        sheet.write_number(row, column, value)
 
 
-def xlsx_response(columns: list[Column], rows: Iterable, *, stem: str, title: str) -> HttpResponse:
-    """`rows` as an Excel workbook, written row by row (write-only mode)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    headers = []
-    for header, _value in columns:
-        cell = WriteOnlyCell(sheet, value=neutralize(str(header)))
-        cell.font = Font(bold=True)
-        headers.append(cell)
-    sheet.append(headers)
-    for values in _values(columns, rows):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
-    content = io.BytesIO()
-    workbook.save(content)
-    response = HttpResponse(content.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename(stem, "xlsx"))
-    return response
+def _write_xlsx(file, columns: list[Column], rows: Iterable, *, title: str, tmpdir: str) -> None:
+    workbook = xlsxwriter.Workbook(
+        file,
+        {
+            # Each row goes to a file in `tmpdir` as soon as the next one is
+            # started, instead of staying in memory until the end.
+            "constant_memory": True,
+            "tmpdir": tmpdir,
+            # Text stays text: no formula, link or number is made of it.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    styles = {
+        "amount": workbook.add_format({"num_format": "#,##0.00"}),
+        "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
+    }
+    bold = workbook.add_format({"bold": True})
+    sheet = workbook.add_worksheet(title[:31])
+    for column, (header, _value) in enumerate(columns):
+        text = _xlsx_text(str(header))
+        sheet.set_column(column, column, min(max(len(text) + 2, XLSX_MIN_WIDTH), XLSX_MAX_WIDTH))
+        sheet.write_string(0, column, text, bold)
+    sheet.freeze_panes(1, 0)
+    last_row = 0
+    for last_row, values in enumerate(_values(columns, rows), start=1):
+        for column, value in enumerate(values):
+            _write_xlsx_cell(sheet, last_row, column, value, styles)
+    sheet.autofilter(0, 0, last_row, len(columns) - 1)
+    workbook.close()
+
+
+def xlsx_response(columns: list[Column], rows: Iterable, *, stem: str, title: str) -> FileResponse:
+    """`rows` as an Excel workbook, written row by row to a temporary file
+    and sent from it: the memory it takes does not grow with the rows."""
+    # The workbook is written before the response is returned, in the
+    # request's language (headers, labels). The file has no name on disk: it
+    # goes when the response closes it (so no `with` here), or when writing
+    # fails.
+    file = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        # What XlsxWriter keeps on disk while writing, removed once the
+        # workbook is written or has failed.
+        with tempfile.TemporaryDirectory() as tmpdir:
+            _write_xlsx(file, columns, rows, title=title, tmpdir=tmpdir)
+    except BaseException:
+        file.close()
+        raise
+    file.seek(0)
+    return FileResponse(
+        file, as_attachment=True, filename=filename(stem, "xlsx"), content_type=XLSX_CONTENT_TYPE
+    )
 
 
 # --- Reading an uploaded table ---------------------------------------------------

@@ -7,7 +7,7 @@ Amounts are numbers in both formats (with a decimal comma in a French CSV),
 never text: a reader adds them up."""
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +54,7 @@ def contributions_csv(contributions: QuerySet) -> StreamingHttpResponse:
     )
 
 
-def contributions_xlsx(contributions: QuerySet) -> HttpResponse:
+def contributions_xlsx(contributions: QuerySet) -> FileResponse:
     """`contributions` (annotated by `funding.filters.listed_contributions`) as XLSX."""
     return spreadsheets.xlsx_response(
         CONTRIBUTION_COLUMNS,
@@ -78,7 +78,7 @@ def rates_csv(rates: QuerySet) -> StreamingHttpResponse:
     return spreadsheets.csv_response(RATE_COLUMNS, _rows(rates), stem=RATES_STEM)
 
 
-def rates_xlsx(rates: QuerySet) -> HttpResponse:
+def rates_xlsx(rates: QuerySet) -> FileResponse:
     return spreadsheets.xlsx_response(
         RATE_COLUMNS, _rows(rates), stem=RATES_STEM, title=gettext("Exchange rates")
     )

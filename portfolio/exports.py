@@ -4,7 +4,7 @@ of them, with headers in the reader's language (`core.spreadsheets`)."""
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +61,7 @@ def project_ledger_csv(mechanism: Mechanism, projects: QuerySet) -> StreamingHtt
     )
 
 
-def project_ledger_xlsx(mechanism: Mechanism, projects: QuerySet) -> HttpResponse:
+def project_ledger_xlsx(mechanism: Mechanism, projects: QuerySet) -> FileResponse:
     """`projects` (from `portfolio.ledgers.by_project(mechanism)`) as XLSX."""
     return spreadsheets.xlsx_response(
         PROJECT_LEDGER_COLUMNS,

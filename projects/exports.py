@@ -6,7 +6,7 @@ Whoever downloads, the coordinates of sensitive locations are never written:
 a file leaves the portal and cannot be taken back."""
 
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -88,7 +88,7 @@ def csv_response(projects: QuerySet) -> StreamingHttpResponse:
     return spreadsheets.csv_response(COLUMNS, _rows(projects), stem=FILE_STEM)
 
 
-def xlsx_response(projects: QuerySet) -> HttpResponse:
+def xlsx_response(projects: QuerySet) -> FileResponse:
     """The projects as an Excel workbook."""
     return spreadsheets.xlsx_response(
         COLUMNS, _rows(projects), stem=FILE_STEM, title=gettext("Projects")

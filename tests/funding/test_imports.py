@@ -612,14 +612,14 @@ def test_template_file_has_the_headers_in_the_readers_language(
     response = client_for(fund_manager).get(page + "template.xlsx")
 
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    sheet = load_workbook(io.BytesIO(response.getvalue())).worksheets[0]
     assert [cell.value for cell in next(sheet.iter_rows())] == headers
     assert sheet.max_row == 1
 
 
 def test_the_template_imports_once_filled_in(client_for, fund_manager, donors):
     client = client_for(fund_manager)
-    template = load_workbook(io.BytesIO(client.get(CONTRIBUTIONS + "template.xlsx").content))
+    template = load_workbook(io.BytesIO(client.get(CONTRIBUTIONS + "template.xlsx").getvalue()))
     template.active.append(["GIZ", "QIP", 40000, "USD", datetime.date(2026, 3, 2)])
     content = io.BytesIO()
     template.save(content)

@@ -45,7 +45,7 @@ def _csv(response, delimiter: str) -> list[list[str]]:
 
 
 def _xlsx(response) -> list[list]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 

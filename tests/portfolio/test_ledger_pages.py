@@ -351,7 +351,7 @@ def test_project_ledger_xlsx_lists_the_mechanisms_projects(client_for, viewer, t
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(codes) == ["TF-2024-GAO-001", "TF-2024-MOP-001"]
 

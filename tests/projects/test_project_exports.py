@@ -29,7 +29,7 @@ def _csv(response) -> list[list[str]]:
 
 
 def _xlsx(response) -> list[list]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
@@ -213,7 +213,7 @@ def test_xlsx_neutralizes_what_a_spreadsheet_would_run_as_a_formula(client_for, 
 
     response = client_for(reader).get("/projects/export.xlsx")
 
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
     for code, title in DANGEROUS.items():
         # (Some XML parsers read a carriage return back as a line feed.)
