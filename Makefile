@@ -55,7 +55,9 @@ serve: $(VENV)/.run-installed
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 BENCH_PROJECTS ?= 100000
-BENCH_SECONDS ?= 30
+BENCH_SECONDS ?= 20
+BENCH_FLOOR_SECONDS ?= 10
+BENCH_REPETITIONS ?= 3
 BENCH_USERS ?= 20
 BENCH_PORT ?= 8765
 
@@ -73,6 +75,7 @@ bench: export DJANGO_ALLOWED_HOSTS = 127.0.0.1
 bench: $(VENV)/.bench-installed
 	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(MANAGE) bench --projects $(BENCH_PROJECTS) --seconds $(BENCH_SECONDS) \
+		--floor-seconds $(BENCH_FLOOR_SECONDS) --repetitions $(BENCH_REPETITIONS) \
 		--users $(BENCH_USERS) --port $(BENCH_PORT)
 
 # A consistent copy while the portal runs; see "Backup and restore" in the README.

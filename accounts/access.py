@@ -69,3 +69,24 @@ def sees_review_comments(user) -> bool:
     return role_of(user) in EDITOR_ROLES | {Role.FUND_MANAGER} or (
         user.is_authenticated and user.is_active and user.is_superuser
     )
+
+
+def audience(user) -> str:
+    """Everything the answers above depend on, as a short text: the role, the
+    office (whose regions decide what a regional officer reads and edits),
+    and administrator and staff status. Two people of the same audience may
+    see and do the same things, so a section of a page rendered for one of
+    them can be shown to the other (`core.render_cache`); answers that depend
+    on the person themselves (the four-eyes rule, their own drafts) stay out
+    of such sections."""
+    if not user.is_authenticated or not user.is_active:
+        return "anonymous"
+    role = role_of(user)
+    return ".".join(
+        [
+            role.value if role else "-",
+            str(user.office_id or "-"),
+            "su" if user.is_superuser else "-",
+            "staff" if user.is_staff else "-",
+        ]
+    )

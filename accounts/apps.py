@@ -10,5 +10,10 @@ class AccountsConfig(AppConfig):
         # Security events (sign-ins, lockouts, role changes) to the `security`
         # log: logging only, nothing is decided there.
         from accounts import security_log
+        from core import cached_figures
 
         security_log.connect_signals()
+        # People's names, offices and roles appear in cached figures and
+        # sections, and decide what each person may see (a sign-in's date
+        # changes nothing: `cached_figures.IGNORED_FIELDS`).
+        cached_figures.watch(*self.get_models())

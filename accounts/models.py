@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.roles import Role
+from core import cached_figures
 
 # What a user's history leaves out: secrets (the password hash, the calendar
 # feed key), the time of the last sign-in and the display language, personal
@@ -110,9 +111,17 @@ class User(AbstractUser):
 
     @cached_property
     def role(self) -> Role | None:
-        """The user's role, read from their groups (the first one that is a role)."""
+        """The user's role, read from their groups (the first one that is a
+        role); kept in the figures cache until a user or their groups change."""
+        if self.pk is None:
+            return None
+        value = cached_figures.cached("role", self._role_from_groups, self.pk)
+        return Role(value) if value else None
+
+    def _role_from_groups(self) -> str:
+        """The value of the role ("" for none: the cache keeps no None)."""
         names = {group.name for group in self.groups.all()}
         for role in Role:
             if role.value in names:
-                return role
-        return None
+                return role.value
+        return ""

@@ -7,8 +7,8 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self):
-        # The figures summed from these rows are cached until they change.
-        from coordination.models import Organisation
+        # The figures and page sections made of these rows are cached until
+        # one of them changes: every model of the app, its history included.
         from core import cached_figures
 
-        cached_figures.watch(Organisation)
+        cached_figures.watch(*self.get_models())

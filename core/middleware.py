@@ -1,6 +1,41 @@
 """Middleware every app relies on."""
 
+import time
+
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+
+# When the session was last saved for its idle expiry (seconds since the epoch).
+RENEWED_AT = "_renewed_at"
+
+
+def stamp_renewal(session) -> None:
+    session[RENEWED_AT] = int(time.time())
+
+
+def stamp_at_sign_in(sender, request, **kwargs) -> None:
+    """A new session starts its idle time at the sign-in (user_logged_in)."""
+    stamp_renewal(request.session)
+
+
+def renew_session(get_response):
+    """A signed-in session ends after SESSION_COOKIE_AGE seconds without a
+    request; saving it starts that time again. It is saved once
+    SESSION_RENEW_AFTER seconds have passed since its last renewal (a tenth
+    of the idle time), not at every request: a person idle for the whole
+    time is signed out, one active within it never is, and most requests
+    write nothing. A sign-in stamps the new session (`core.apps`)."""
+
+    def middleware(request):
+        session = request.session
+        # The key comes from the cookie; reading the session loads it, as
+        # every signed-in request does anyway.
+        signed_in = session.session_key is not None and SESSION_KEY in session
+        if signed_in and time.time() - session.get(RENEWED_AT, 0) >= settings.SESSION_RENEW_AFTER:
+            stamp_renewal(session)
+        return get_response(request)
+
+    return middleware
 
 
 def private_no_store(get_response):

@@ -7,18 +7,8 @@ class FundingConfig(AppConfig):
     verbose_name = _("Funding")
 
     def ready(self):
-        # The figures summed from these rows are cached until they change.
+        # The figures and page sections made of these rows are cached until
+        # one of them changes: every model of the app, its history included.
         from core import cached_figures
-        from funding.models import (
-            Contribution,
-            Deposit,
-            Expenditure,
-            FundingApproval,
-            Mechanism,
-            Tranche,
-            Window,
-        )
 
-        cached_figures.watch(
-            Mechanism, Window, Contribution, Deposit, FundingApproval, Tranche, Expenditure
-        )
+        cached_figures.watch(*self.get_models())

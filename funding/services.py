@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Min, OuterRef, Sum
+from django.db.models import Max, Min, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -326,24 +326,32 @@ def _in_project_currency(project, currency: str) -> None:
 def project_totals(project) -> dict:
     """Approved, transferred and spent, in the project's currency and in
     US dollars, and whether the approvals and tranches were all converted at
-    one rate (`one_rate`: their equivalents then differ only by rounding;
-    three queries)."""
+    one rate (`one_rate`: their equivalents then differ only by rounding).
+    One query: each sum is a subquery of the project's row."""
+    sources = (
+        ("approved", FundingApproval),
+        ("transferred", Tranche),
+        ("spent", Expenditure),
+    )
+    sums = {}
+    for name, model in sources:
+        rows = model.objects.filter(project=OuterRef("pk")).order_by().values("project")
+        for suffix, aggregate in (
+            ("", Sum("amount")),
+            ("_usd", Sum("amount_usd")),
+            ("_lowest", Min("units_per_usd")),
+            ("_highest", Max("units_per_usd")),
+        ):
+            if name == "spent" and suffix in ("_lowest", "_highest"):
+                continue
+            sums[f"{name}{suffix}"] = Subquery(rows.annotate(total=aggregate).values("total"))
+    row = type(project).objects.filter(pk=project.pk).values(**sums).get()
     totals, rates_used = {}, set()
-    for name, queryset in (
-        ("approved", project.funding_approvals.all()),
-        ("transferred", project.tranches.all()),
-        ("spent", project.expenditures.all()),
-    ):
-        sums = queryset.aggregate(
-            amount=Sum("amount"),
-            usd=Sum("amount_usd"),
-            lowest=Min("units_per_usd"),
-            highest=Max("units_per_usd"),
-        )
-        totals[name] = sums["amount"] or ZERO
-        totals[f"{name}_usd"] = sums["usd"] or ZERO
+    for name, _model in sources:
+        totals[name] = row[name] or ZERO
+        totals[f"{name}_usd"] = row[f"{name}_usd"] or ZERO
         if name != "spent":
-            rates_used |= {sums["lowest"], sums["highest"]} - {None}
+            rates_used |= {row[f"{name}_lowest"], row[f"{name}_highest"]} - {None}
     totals["one_rate"] = len(rates_used) <= 1
     return totals
 

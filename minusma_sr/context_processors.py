@@ -1,5 +1,7 @@
+import functools
+
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
@@ -18,29 +20,32 @@ NAVIGATION = [
 ]
 
 
+@functools.cache
+def _entries(script_prefix: str, urlconf: str) -> tuple[list, list]:
+    """The navigation's (address, label) for everyone, then for
+    administrators, under `script_prefix` and in `urlconf`: reversed once
+    per process."""
+    everyone = []
+    for url_name, label in NAVIGATION:
+        try:
+            everyone.append((reverse(url_name), label))
+        except NoReverseMatch:
+            continue
+    administrators = [(reverse("audit"), _("Audit")), (reverse("admin:index"), _("Admin"))]
+    return everyone, administrators
+
+
 def portal(request) -> dict:
     context = {"portal_version": settings.PORTAL_VERSION}
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    items = []
-    for url_name, label in NAVIGATION:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"url": url, "label": label, "active": _is_active(request.path, url)})
-    if access.can_use_admin(user):
-        audit_url = reverse("audit")
-        items.append(
-            {"url": audit_url, "label": _("Audit"), "active": request.path.startswith(audit_url)}
-        )
-    if access.can_use_admin(user):
-        admin_url = reverse("admin:index")
-        items.append(
-            {"url": admin_url, "label": _("Admin"), "active": request.path.startswith(admin_url)}
-        )
-    context["nav_items"] = items
+    everyone, administrators = _entries(get_script_prefix(), settings.ROOT_URLCONF)
+    entries = everyone + administrators if access.can_use_admin(user) else everyone
+    context["nav_items"] = [
+        {"url": url, "label": label, "active": _is_active(request.path, url)}
+        for url, label in entries
+    ]
     context["review_queue_count"] = queue.pending_count(user)
     return context
 

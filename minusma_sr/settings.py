@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Renews a signed-in session for its idle expiry, at most every few minutes.
+    "core.middleware.renew_session",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,12 +145,12 @@ REDIS_URL = environment.redis_url(env.str("REDIS_URL", default=""))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
         },
         # Sums over many rows, kept until their data change (core/cached_figures.py).
         "figures": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.SharedPoolRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "figures",
         },
@@ -166,9 +168,12 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# Sessions end after this many idle minutes; every request renews them.
+# Sessions end after this many idle minutes. A request renews the session once
+# a tenth of that time has passed since its last renewal
+# (core.middleware.renew_session), rather than rewriting it at every request.
 SESSION_COOKIE_AGE = environment.read_int(env, "SESSION_IDLE_MINUTES", default=30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_AFTER = SESSION_COOKIE_AGE // 10
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Authentication -----------------------------------------------------------
@@ -176,7 +181,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, with the user of each request kept in the figures cache.
+    "accounts.backends.PortalBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

@@ -11,7 +11,7 @@ tooltip (`<title>`, for hovering), and the same figures as a table.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import count
+from hashlib import blake2b
 
 from funding.money import format_whole
 
@@ -24,7 +24,13 @@ GROUP_GAP = 12
 AXIS_HEIGHT = 40  # the ticks and the axis label under the bars
 TICKS = 4
 
-_ids = count(1)
+
+def _chart_id(title: str, rows) -> str:
+    """An id for the chart's elements, the same at each rendering of the same
+    chart (a page may show a chart rendered earlier, `core.render_cache`),
+    distinct for charts of different titles or figures."""
+    text = repr((str(title), [(str(label), list(values)) for label, values in rows]))
+    return "chart-" + blake2b(text.encode(), digest_size=6).hexdigest()
 
 
 def nice_step(largest) -> Decimal:
@@ -109,7 +115,7 @@ def bar_chart(
     """A chart of `rows` ((label, one value per series), ...), values scaled
     to the largest; `series` is ((name, CSS class), ...)."""
     chart = BarChart(
-        title=title, axis_label=axis_label, series=list(series), id=f"chart-{next(_ids)}"
+        title=title, axis_label=axis_label, series=list(series), id=_chart_id(title, rows)
     )
     largest = max((value or 0 for _label, values in rows for value in values), default=0)
     step = nice_step(largest) if largest else 0

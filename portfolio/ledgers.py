@@ -321,22 +321,25 @@ def year_table(mechanism: Mechanism) -> list[YearFigures]:
     return cached_figures.cached("years", lambda: by_year(mechanism), mechanism.pk)
 
 
-def project_page(mechanism: Mechanism, number, per_page: int) -> tuple[Page, list]:
-    """Page `number` of `by_project` (for its navigation) and its projects,
-    both cached: sorting by approved money sums it for every project of the
-    mechanism. Two queries (one without any project) while not cached."""
+def project_paginator(mechanism: Mechanism, per_page: int) -> Paginator:
+    """The pages of `by_project`, from its number of rows (cached)."""
     count = cached_figures.cached(
         "project-count", lambda: by_project(mechanism).count(), mechanism.pk
     )
-    page = Paginator(range(count), per_page).get_page(number)
-    if not count:
-        return page, []
+    return Paginator(range(count), per_page)
+
+
+def project_rows(mechanism: Mechanism, page: Page) -> list:
+    """The projects of `page` (of `project_paginator`) in `by_project`,
+    cached: sorting by approved money sums it for every project of the
+    mechanism. One query while not cached, none without any project."""
+    if not page.paginator.count:
+        return []
     first = page.start_index() - 1
-    rows = cached_figures.cached(
+    return cached_figures.cached(
         "projects",
         lambda: list(by_project(mechanism)[first : page.end_index()]),
         mechanism.pk,
-        per_page,
+        page.paginator.per_page,
         page.number,
     )
-    return page, rows

@@ -25,7 +25,7 @@ def can_see_exact_coordinates(user) -> bool:
 
 def can_edit_project(user, project: Project) -> bool:
     """Staff of the project's region, while the project is not closed or cancelled."""
-    return not project.is_finished and region_access.can_edit_region(user, project.region)
+    return not project.is_finished and region_access.can_edit_region(user, project.region_id)
 
 
 def can_edit_money(user, project: Project) -> bool:

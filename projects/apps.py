@@ -7,8 +7,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        # The figures summed from these rows are cached until they change.
+        # The figures and page sections made of these rows are cached until
+        # one of them changes: every model of the app, its history included.
         from core import cached_figures
-        from projects.models import Project
 
-        cached_figures.watch(Project)
+        cached_figures.watch(*self.get_models())

@@ -6,8 +6,11 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import IContains
 from django.forms.utils import flatatt
+from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -50,8 +53,7 @@ def listed_projects():
 class QuickSelect(forms.Select):
     """A select that writes its options in Python instead of rendering a
     template for each: the same markup, for the filter form's lists, where the
-    templates took most of the list page's time (hundreds of implementing
-    partners). Choices are flat (no groups)."""
+    templates took most of the list page's time. Choices are flat (no groups)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         # The widget's attributes without its options' contexts.
@@ -117,6 +119,96 @@ class LabelledChoiceFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", QuickSelect)
         super().__init__(*args, **kwargs)
+
+
+class SuggestingInput(forms.TextInput):
+    """A text input that suggests, as one types, the names the view
+    `suggestions` (a URL name) finds for the text: htmx sends the input under
+    its own name and fills its datalist with the options answered. Without
+    JavaScript, a plain text input."""
+
+    def __init__(self, suggestions: str, attrs=None):
+        super().__init__(attrs)
+        self.suggestions = suggestions
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = attrs or {}
+        datalist = f"{attrs.get('id', name)}_suggestions"
+        attrs = {
+            **attrs,
+            "list": datalist,
+            "autocomplete": "off",
+            "hx-get": reverse(self.suggestions),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{datalist}",
+            "hx-sync": "this:replace",
+            # Not inherited from the form: suggestions are no page of the history.
+            "hx-push-url": "false",
+        }
+        # hx-disable: the options hold names that people typed.
+        return format_html(
+            '{}<datalist id="{}" hx-disable></datalist>',
+            super().render(name, value, attrs, renderer),
+            datalist,
+        )
+
+
+def partner_named(text: str, prefix: str = "") -> Q:
+    """The organisations (at `prefix`, e.g. "implementing_partner__") whose
+    acronym or name contains `text`, whatever the case."""
+    return Q(**{f"{prefix}acronym__icontains": text}) | Q(**{f"{prefix}name__icontains": text})
+
+
+def person_named(text: str, prefix: str = "") -> Q:
+    """The people (at `prefix`) whose username, first name, last name, or
+    full name as the portal shows it ("Aminata Touré") contains `text`,
+    whatever the case."""
+    full_name = Concat(f"{prefix}first_name", Value(" "), f"{prefix}last_name")
+    return (
+        Q(**{f"{prefix}username__icontains": text})
+        | Q(**{f"{prefix}first_name__icontains": text})
+        | Q(**{f"{prefix}last_name__icontains": text})
+        | Q(IContains(full_name, text))
+    )
+
+
+# Primary keys are 64-bit integers: longer numbers are text.
+_KEY_DIGITS = 18
+
+
+def _by_key_or_text(model, field: str, value: str, named) -> Q:
+    """The projects whose `field` (a foreign key to `model`) is the record
+    named `value`. The filters were lists of options, whose values were
+    primary keys that old links and bookmarks still hold: a number that is
+    the key of a record keeps exactly its projects. Any other text is
+    looked for in the names (`named`: `partner_named`, `person_named`)."""
+    if (
+        value.isascii()
+        and value.isdigit()
+        and len(value) <= _KEY_DIGITS
+        and model._default_manager.filter(pk=int(value)).exists()
+    ):
+        return Q(**{field: int(value)})
+    return named(value, prefix=f"{field}__")
+
+
+# How many names a suggestion lists at most.
+SUGGESTIONS = 10
+
+
+def suggested_partners(projects: QuerySet, text: str) -> QuerySet:
+    """The first organisations named `text` that implement one of `projects`
+    (those the person may read): the others would never select a row."""
+    implemented = Exists(projects.filter(implementing_partner=OuterRef("pk")))
+    return Organisation.objects.filter(implemented, partner_named(text))[:SUGGESTIONS]
+
+
+def suggested_focal_points(projects: QuerySet, text: str) -> QuerySet:
+    """The first people named `text` who are the focal point of one of
+    `projects` (those the person may read)."""
+    followed = Exists(projects.filter(focal_point=OuterRef("pk")))
+    people = get_user_model().objects.filter(followed, person_named(text))
+    return people.order_by("last_name", "first_name", "username")[:SUGGESTIONS]
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -193,24 +285,23 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("All priorities"),
         cache_name="priorities",
     )
-    implementing_partner = LabelledChoiceFilter(
+    # Hundreds of partners and focal points: typed text rather than a list of
+    # options, with suggestions as one types (`SuggestingInput`).
+    implementing_partner = django_filters.CharFilter(
         label=_("Implementing partner"),
-        # Only the organisations that implement some project: the others
-        # would only lengthen the list.
-        queryset=Organisation.objects.filter(
-            Exists(Project.objects.filter(implementing_partner=OuterRef("pk")))
+        method="by_partner",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=SuggestingInput(
+            "projects:suggest_partners", attrs={"placeholder": _("Acronym or name")}
         ),
-        empty_label=_("All partners"),
-        cache_name="partners",
     )
-    # People are not watched by the figures cache: their names are read here.
-    focal_point = django_filters.ModelChoiceFilter(
+    focal_point = django_filters.CharFilter(
         label=_("Focal point"),
-        queryset=get_user_model().objects.filter(
-            Exists(Project.objects.filter(focal_point=OuterRef("pk")))
+        method="by_focal_point",
+        max_length=SEARCH_MAX_LENGTH,
+        widget=SuggestingInput(
+            "projects:suggest_focal_points", attrs={"placeholder": _("Name or username")}
         ),
-        empty_label=_("Anyone"),
-        widget=QuickSelect,
     )
     gender_marker = django_filters.ChoiceFilter(
         label=_("Gender marker"),
@@ -254,6 +345,16 @@ class ProjectFilter(django_filters.FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(
             Q(code__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value)
+        )
+
+    def by_partner(self, queryset, name, value):
+        return queryset.filter(
+            _by_key_or_text(Organisation, "implementing_partner", value, partner_named)
+        )
+
+    def by_focal_point(self, queryset, name, value):
+        return queryset.filter(
+            _by_key_or_text(get_user_model(), "focal_point", value, person_named)
         )
 
     def running_in_year(self, queryset, name, value):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core import links
 from core.models import Attachment, Versioned
 from reviews.models import Reviewable, ReviewStatus, ReviewTrail
 
@@ -113,6 +114,10 @@ def _people(sums: dict) -> dict:
     """Sums by sex with their total; none reads 0."""
     people = {sex: sums.get(sex) or 0 for sex in SEXES}
     return {**people, "total": sum(people.values())}
+
+
+# Built without a reverse() for each project (a list links to hundreds).
+PROJECT_ADDRESS = links.by_key("projects:detail")
 
 
 class Project(FSMModelMixin, ReviewTrail, Versioned):
@@ -292,7 +297,7 @@ class Project(FSMModelMixin, ReviewTrail, Versioned):
         return f"{self.code} — {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:detail", args=[self.pk])
+        return PROJECT_ADDRESS(self.pk)
 
     @property
     def is_finished(self) -> bool:

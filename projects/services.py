@@ -307,7 +307,7 @@ def may_move(user, project: Project, step: str) -> bool:
     _method, whose = MOVES[step]
     if whose == "reviewer":
         return access.can_review(user)
-    return region_access.can_edit_region(user, project.region)
+    return region_access.can_edit_region(user, project.region_id)
 
 
 def _lacking(user, project: Project, step: str) -> list[str]:

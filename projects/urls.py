@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import money, project_list, record, reports
+from projects.views import money, project_list, record, reports, suggestions
 
 app_name = "projects"
 urlpatterns = [
@@ -9,6 +9,13 @@ urlpatterns = [
     path("export.csv", project_list.export_csv, name="export_csv"),
     path("export.xlsx", project_list.export_xlsx, name="export_xlsx"),
     path("iati.xml", project_list.export_iati, name="export_iati"),
+    # What the list's partner and focal point filters suggest as one types (htmx)
+    path("suggest/partners/", suggestions.partner_suggestions, name="suggest_partners"),
+    path(
+        "suggest/focal-points/",
+        suggestions.focal_point_suggestions,
+        name="suggest_focal_points",
+    ),
     # The project record
     path("new/", record.project_create, name="create"),
     path("choices/", record.region_choices, name="region_choices"),

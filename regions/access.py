@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts import access
 from accounts.roles import EDITOR_ROLES, Role
+from core import cached_figures
 from regions.models import PlanPriority, PlanUpdate, Region, RegionalPlan
 
 
@@ -29,17 +30,33 @@ def editable_regions(user) -> QuerySet:
     return Region.objects.none()
 
 
+def editable_region_ids(user) -> frozenset[int]:
+    """The keys of `editable_regions`, kept in the figures cache for each
+    audience (role and office) until an office, a region or a person changes:
+    asked several times a page (may this person edit the project, its
+    money, this plan?)."""
+    if access.role_of(user) not in EDITOR_ROLES:
+        return frozenset()
+    keys = cached_figures.cached(
+        "editable-regions",
+        lambda: list(editable_regions(user).values_list("pk", flat=True)),
+        access.audience(user),
+    )
+    return frozenset(keys)
+
+
 def can_edit_region(user, region) -> bool:
-    return editable_regions(user).filter(pk=region.pk).exists()
+    """`region`: a region, or its key (a record's `region_id` needs no query)."""
+    return getattr(region, "pk", region) in editable_region_ids(user)
 
 
 def _require_region(user, region_id: int) -> None:
-    if not editable_regions(user).filter(pk=region_id).exists():
+    if region_id not in editable_region_ids(user):
         raise PermissionDenied
 
 
 def can_edit_plan(user, plan: RegionalPlan) -> bool:
-    return editable_regions(user).filter(pk=plan.region_id).exists()
+    return plan.region_id in editable_region_ids(user)
 
 
 def get_plan(pk: int) -> RegionalPlan:

@@ -7,8 +7,8 @@ class RegionsConfig(AppConfig):
     verbose_name = _("Regions and plans")
 
     def ready(self):
-        # The figures summed from these rows are cached until they change.
+        # The figures and page sections made of these rows are cached until
+        # one of them changes: every model of the app, its history included.
         from core import cached_figures
-        from regions.models import Cercle, PlanPriority, Region, RegionalPlan
 
-        cached_figures.watch(Region, Cercle, RegionalPlan, PlanPriority)
+        cached_figures.watch(*self.get_models())

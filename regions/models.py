@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from core import links
 from core.models import Attachment, BilingualNameMixin, Versioned
 from reviews.models import Reviewable, ReviewTrail
 
@@ -26,6 +27,11 @@ class RegionQuerySet(models.QuerySet):
             models.Prefetch("offices", queryset=Office.objects.select_related("head")),
             "cercles",
         )
+
+
+# Built without a reverse() for each record (pages link to many of them).
+REGION_ADDRESS = links.by_key("regions:detail")
+PLAN_ADDRESS = links.by_key("regions:plan")
 
 
 class Region(BilingualNameMixin, models.Model):
@@ -51,7 +57,7 @@ class Region(BilingualNameMixin, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("regions:detail", args=[self.code])
+        return REGION_ADDRESS(self.code)
 
 
 class Cercle(models.Model):
@@ -174,7 +180,7 @@ class RegionalPlan(FSMModelMixin, ReviewTrail, Versioned):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("regions:plan", args=[self.pk])
+        return PLAN_ADDRESS(self.pk)
 
     @property
     def is_editable(self) -> bool:

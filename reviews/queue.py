@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 
+from core import cached_figures
 from reviews import rules
 from reviews.models import ReviewTrail
 
@@ -66,7 +67,18 @@ def queue_for(user) -> dict[str, Section]:
 
 def pending_count(user) -> int:
     """What the navigation shows: items awaiting the user's review or returned
-    to them, counted in one query (a UNION ALL over the reviewable models)."""
+    to them, counted in one query (a UNION ALL over the reviewable models),
+    kept in the figures cache until a record or a person changes."""
+    # Read once per request (the navigation and the dashboard show it): the
+    # user is the request's.
+    count = getattr(user, "_review_queue_count", None)
+    if count is None:
+        count = cached_figures.cached("review-queue-count", lambda: _pending_count(user), user.pk)
+        user._review_queue_count = count
+    return count
+
+
+def _pending_count(user) -> int:
     querysets = [
         queryset.order_by().values_list("pk", flat=True)
         for queryset in _awaiting(user) + _returned(user)

@@ -7,11 +7,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts import access
+from core import render_cache
 from portfolio import dashboard as dashboard_figures
 from portfolio.charts import bar_chart
 from portfolio.dashboard import DashboardFilter, Selection
 from regions import access as region_access
-from reviews import visibility
+from reviews import queue, visibility
+
+PORTFOLIO_TEMPLATE = "portfolio/_dashboard_portfolio.html"
 
 
 @login_required
@@ -19,8 +22,9 @@ from reviews import visibility
 def dashboard(request):
     """The portfolio at a glance, filtered by year and region, and what awaits
     the signed-in person."""
+    user = request.user
     form = DashboardFilter(request.GET or None)
-    published_only = visibility.reads_published_only(request.user)
+    published_only = visibility.reads_published_only(user)
     selection = Selection(published_only=published_only)
     if form.is_valid():
         selection = Selection(
@@ -28,17 +32,48 @@ def dashboard(request):
             region=form.cleaned_data["region"],
             published_only=published_only,
         )
-    first_regions = set(region_access.editable_regions(request.user).values_list("code", flat=True))
-    figures = dashboard_figures.portfolio(selection, first_regions=first_regions)
+    first_regions = sorted(region_access.editable_regions(user).values_list("code", flat=True))
+    if form.is_bound and not form.is_valid():
+        # The form with its errors, for this request alone.
+        portfolio = render_cache.render_section(
+            PORTFOLIO_TEMPLATE, _portfolio_context(form, selection, first_regions)
+        )
+    else:
+        # The same for everyone who reads the same projects, with the same
+        # regions first; the form shows the selection, as checked.
+        portfolio = render_cache.section(
+            "dashboard-portfolio",
+            PORTFOLIO_TEMPLATE,
+            lambda: _portfolio_context(
+                DashboardFilter(initial={"year": selection.year, "region": selection.region}),
+                selection,
+                first_regions,
+            ),
+            selection.year or "",
+            selection.region.code if selection.region else "",
+            "published" if published_only else "all",
+            ",".join(first_regions),
+        )
     context = {
-        "form": form,
-        "selection": selection,
-        **figures,
-        "charts": _charts(figures),
-        **dashboard_figures.personal(request.user),
-        "role": access.role_of(request.user),
+        "role": access.role_of(user),
+        # What awaits this person, kept for them alone.
+        "personal": render_cache.section(
+            "dashboard-personal",
+            "portfolio/_dashboard_personal.html",
+            lambda: {
+                **dashboard_figures.personal(user),
+                "review_queue_count": queue.pending_count(user),
+            },
+            user.pk,
+        ),
+        "portfolio": portfolio,
     }
     return render(request, "portfolio/dashboard.html", context)
+
+
+def _portfolio_context(form, selection: Selection, first_regions: list[str]) -> dict:
+    figures = dashboard_figures.portfolio(selection, first_regions=set(first_regions))
+    return {"form": form, "selection": selection, **figures, "charts": _charts(figures)}
 
 
 def _charts(figures: dict) -> dict:

@@ -4,11 +4,13 @@ project ledger as CSV and XLSX. Every figure is summed by the database
 (`portfolio.ledgers`)."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.security_log import logs_export
+from core import render_cache
 from core.history import HistoryEntry, changes_between
 from funding.access import can_record_money
 from funding.figures import delivery_rate
@@ -99,13 +101,29 @@ def _rule_changes(mechanism: Mechanism) -> list[HistoryEntry]:
 @login_required
 @require_safe
 def mechanism_detail(request, code):
-    mechanism = get_object_or_404(
-        Mechanism.objects.prefetch_related("windows", "tranche_steps"), code=code
-    )
+    mechanism = get_object_or_404(Mechanism, code=code)
+    # The page as the paginator settles it (the last one for a number past
+    # the end), from the cached number of projects: a bounded key.
+    page = ledgers.project_paginator(mechanism, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "mechanism": mechanism,
+        # The ledger reads the same for everyone who may open it.
+        "sections": render_cache.section(
+            "ledger",
+            "portfolio/_mechanism_sections.html",
+            lambda: _ledger_context(mechanism, page),
+            mechanism.pk,
+            page.number,
+        ),
+    }
+    return render(request, "portfolio/mechanism_detail.html", context)
+
+
+def _ledger_context(mechanism: Mechanism, page) -> dict:
+    prefetch_related_objects([mechanism], "windows", "tranche_steps")
     (mechanism,) = ledgers.attach_figures([mechanism])
     contributions = mechanism.contributions.select_related("donor", "earmark_region")
-    page, projects = ledgers.project_page(mechanism, request.GET.get("page"), PROJECTS_PER_PAGE)
-    context = {
+    return {
         "mechanism": mechanism,
         "has_money": _has_money(mechanism.figures),
         "donor_ledger": ledgers.donor_table(mechanism),
@@ -113,12 +131,11 @@ def mechanism_detail(request, code):
         "years": ledgers.year_table(mechanism),
         "contributions": contributions[:LATEST_CONTRIBUTIONS],
         "page_obj": page,
-        "projects": _with_delivery_rates(projects),
+        "projects": _with_delivery_rates(ledgers.project_rows(mechanism, page)),
         "querystring": "",
         "rule_changes": _rule_changes(mechanism),
         "gender": figures.gender_share(mechanism),
     }
-    return render(request, "portfolio/mechanism_detail.html", context)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from accounts import access as accounts_access
+from core import render_cache
 from core.cached_figures import cached
 from portfolio import coverage
 from projects.models import Project
@@ -59,28 +60,45 @@ def _coverage_of(plan: RegionalPlan, user) -> coverage.Coverage:
 @login_required
 @require_safe
 def plan_detail(request, pk):
-    plan = visibility.check_visible(request.user, access.get_plan(pk))
-    editor = access.can_edit_plan(request.user, plan)
-    plan_coverage = _coverage_of(plan, request.user)
+    user = request.user
+    plan = visibility.check_visible(user, access.get_plan(pk))
+    editor = access.can_edit_plan(user, plan)
     context = {
         "plan": plan,
-        "coverage": plan_coverage,
-        "priorities": plan_coverage.priorities,
-        "updates": visibility.visible(plan.updates.all(), request.user),
-        "documents": plan.documents.select_related("uploaded_by"),
-        "history": services.plan_history(plan),
         "can_edit": editor and plan.is_editable,
         "can_send": editor and plan.status == Status.DRAFT,
         "can_add_update": editor and plan.status == Status.VALIDATED,
-        "can_decide": accounts_access.is_headquarters_officer(request.user),
-        "can_review": plan.awaits_review and review_rules.may_review(request.user, plan),
-        "events": (
-            review_services.timeline(plan)
-            if accounts_access.sees_review_comments(request.user)
-            else []
+        "can_decide": accounts_access.is_headquarters_officer(user),
+        # The four-eyes rule depends on the person: decided outside the
+        # sections kept for everyone alike.
+        "can_review": plan.awaits_review and review_rules.may_review(user, plan),
+        "sections": render_cache.section(
+            "plan",
+            "portfolio/_plan_sections.html",
+            lambda: _sections_context(plan, user, can_edit=editor and plan.is_editable),
+            plan.pk,
+            accounts_access.audience(user),
         ),
     }
     return render(request, "portfolio/plan_detail.html", context)
+
+
+def _sections_context(plan: RegionalPlan, user, *, can_edit: bool) -> dict:
+    """What the sections of the plan's page show `user`: the same for
+    everyone of their audience (`accounts.access.audience`)."""
+    plan_coverage = _coverage_of(plan, user)
+    return {
+        "plan": plan,
+        "coverage": plan_coverage,
+        "priorities": plan_coverage.priorities,
+        "updates": visibility.visible(plan.updates.all(), user),
+        "documents": plan.documents.select_related("uploaded_by"),
+        "history": services.plan_history(plan),
+        "can_edit": can_edit,
+        "events": (
+            review_services.timeline(plan) if accounts_access.sees_review_comments(user) else []
+        ),
+    }
 
 
 @login_required

@@ -24,7 +24,7 @@ from projects.models import Project
 
 def money_summary(project: Project) -> dict:
     """What the project's money stands at, in its currency and in US dollars,
-    with the next tranche its mechanism's schedule proposes (three queries for
+    with the next tranche its mechanism's schedule proposes (one query for
     the totals, two more for the proposal while something remains to transfer).
 
     What is left to transfer is counted in the project's currency, and in

@@ -1,16 +1,20 @@
 """The portal's main list of projects, filtered, sorted and paginated, with
 its totals, and the same filtered rows as CSV and XLSX."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connection
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_filters import CharFilter
 
 from accounts import access as accounts_access
 from accounts.security_log import logs_export
-from core import cached_figures
+from core import cached_figures, render_cache
 from projects import exports, iati
 from projects.filters import (
     SORTS,
@@ -28,17 +32,29 @@ from reviews import visibility
 # their number instead of counting every row at each request; below it the
 # count is cheap and an estimate would only blur it.
 ESTIMATE_ABOVE = 10_000
+# The first pages of each choice of filters are kept for everyone of the same
+# audience (`core.render_cache`); later ones are rendered at each request.
+KEPT_PAGES = 10
+
+
+def _filters(request) -> ProjectFilter:
+    """The filter set of the request, without its rows (`_rows`): a kept
+    table needs only the filters checked."""
+    return ProjectFilter(request.GET, queryset=Project.objects.none())
+
+
+def _rows(request, filterset: ProjectFilter):
+    """The rows `filterset` selects among the projects the user may read
+    (`reviews.visibility`). With an invalid filter the form shows the error
+    and the list nothing, rather than rows the person did not ask for."""
+    readable = visibility.visible(listed_projects(), request.user)
+    return filterset.filter_queryset(readable) if filterset.is_valid() else readable.none()
 
 
 def _filtered(request):
-    """The filter set of the request and the rows it selects, among the
-    projects the user may read (`reviews.visibility`)."""
-    readable = visibility.visible(listed_projects(), request.user)
-    filterset = ProjectFilter(request.GET, queryset=readable)
-    # With an invalid filter the form shows the error and the list nothing,
-    # rather than rows the person did not ask for.
-    projects = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, projects
+    """The filter set of the request and the rows it selects."""
+    filterset = _filters(request)
+    return filterset, _rows(request, filterset)
 
 
 def estimated_count(model) -> int | None:
@@ -159,32 +175,109 @@ def _columns(filterset) -> dict:
     return columns
 
 
-@login_required
-@require_safe
-@vary_on_headers("HX-Request")
-def project_list(request):
-    filterset, projects = _filtered(request)
+def _table_context(request, filterset, projects, query: QueryDict) -> dict:
+    """What the table shows: its page of rows, the totals, the sort links."""
     # The whole table's estimate serves only those who read every project.
     whole_table = is_unfiltered(filterset) and accounts_access.sees_every_draft(request.user)
     totals, estimated = _totals(projects, unfiltered=whole_table)
     page, estimated = _page(request, projects, totals, estimated)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filter": filterset,
-        "page_size_form": PageSizeForm(initial={"page_size": page.paginator.per_page}),
+    listed = query.copy()
+    listed.pop("page", None)
+    return {
         "page_obj": page,
         "totals": totals,
         # The page then says "about" the number of projects.
         "count_is_estimate": estimated,
         "columns": _columns(filterset),
-        "querystring": query.urlencode(),
+        # The empty list says whether filters left nothing.
+        "filtered": filterset.form.has_changed(),
+        # The links of the headers, exports and pages keep the filters.
+        "query": query,
+        "querystring": listed.urlencode(),
     }
+
+
+def _asked(request) -> QueryDict:
+    """The request's query without empty values, in its own order (the links
+    of a rendered page keep it)."""
+    query = QueryDict(mutable=True)
+    for name in request.GET:
+        values = [value for value in request.GET.getlist(name) if value]
+        if values:
+            query.setlist(name, values)
+    return query
+
+
+def _key(query: QueryDict) -> str:
+    """The same filters in any order are the same page."""
+    return render_cache.digest(urlencode(sorted(query.lists()), doseq=True))
+
+
+def _keepable(query: QueryDict, filterset) -> bool:
+    """Whether the page of `query` may be kept for others of the same
+    audience: every value checked, none typed freely (a search, a partner's
+    name: each would be a key of its own), one of the first pages. Else it
+    is rendered for its request alone."""
+    if not filterset.is_valid():
+        return False
+    text = {name for name, field in filterset.filters.items() if isinstance(field, CharFilter)}
+    known = set(filterset.filters) | {"page", "page_size"}
+    if any(name in text or name not in known for name in query):
+        return False
+    page = query.get("page", "1")
+    if not (page.isascii() and page.isdigit() and 1 <= int(page) <= KEPT_PAGES):
+        return False
+    return "page_size" not in query or query["page_size"] == str(page_size(query))
+
+
+def _rendered(request, query: QueryDict, parts: tuple, *, partial: bool) -> str:
+    """The table (`partial`) or the whole list: filters, table and the button
+    to create a project; kept for others when the query may be (`_keepable`)."""
+    filterset = _filters(request)
+    keep = _keepable(query, filterset)
+
+    def section(name: str, template: str, context) -> str:
+        if keep:
+            return render_cache.section(name, template, context, *parts)
+        return render_cache.render_section(template, context())
+
+    table = section(
+        "project-table",
+        "projects/_project_table.html",
+        lambda: _table_context(request, filterset, _rows(request, filterset), query),
+    )
+    if partial:
+        return table
+    return section(
+        "project-list",
+        "projects/_project_list_content.html",
+        lambda: {
+            "filter": filterset,
+            "page_size_form": PageSizeForm(initial={"page_size": page_size(query)}),
+            "table": table,
+            "can_create": region_access.editable_regions(request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def project_list(request):
+    """The list's filters and table are kept for everyone of the same
+    audience and the same filters (`core.render_cache`): a kept page is shown
+    without even checking the filters again, which were checked when it was
+    kept; any other is checked, then kept or rendered."""
+    query = _asked(request)
+    parts = (accounts_access.audience(request.user), _key(query))
     # htmx swaps only the table, except when it restores a page from history.
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "projects/_project_table.html", context)
-    context["can_create"] = region_access.editable_regions(request.user).exists()
-    return render(request, "projects/project_list.html", context)
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    html = render_cache.kept("project-table" if partial else "project-list", *parts)
+    if html is None:
+        html = _rendered(request, query, parts, partial=partial)
+    if partial:
+        return HttpResponse(html)
+    return render(request, "projects/project_list.html", {"content": html})
 
 
 @login_required

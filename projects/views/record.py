@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import access as accounts_access
+from core import render_cache
 from core.files import attach_file, serve
 from core.forms import AttachmentForm, show_errors
 from core.history import history_of
@@ -62,9 +63,32 @@ def _history_of(project: Project):
 @require_safe
 def project_detail(request, pk):
     user = request.user
-    project = visibility.check_visible(user, access.get_project(pk))
+    # The project alone for its title, access check and the person's steps;
+    # the sections read it again with what they show, when not kept.
+    project = visibility.check_visible(user, get_object_or_404(Project, pk=pk))
     can_edit = access.can_edit_project(user, project)
     context = {
+        "project": project,
+        "can_edit": can_edit,
+        "can_edit_money": can_edit or access.can_edit_money(user, project),
+        # Who may take a step depends on the person (the four-eyes rule):
+        # decided here, outside the sections kept for everyone alike.
+        "moves": services.steps_decided_by(user, project),
+        "sections": render_cache.section(
+            "project",
+            "projects/_project_sections.html",
+            lambda: _sections_context(access.get_project(pk), user, can_edit=can_edit),
+            project.pk,
+            accounts_access.audience(user),
+        ),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+def _sections_context(project: Project, user, *, can_edit: bool) -> dict:
+    """What the sections of the project's page show `user`: the same for
+    everyone of their audience (`accounts.access.audience`)."""
+    return {
         "project": project,
         "cercles": project.cercles.all(),
         "status_changes": (
@@ -83,12 +107,10 @@ def project_detail(request, pk):
         "tranches": project.tranches.select_related("step"),
         "expenditures": project.expenditures.all(),
         "can_record_funding": access.can_record_funding(user, project),
-        "moves": services.steps_decided_by(user, project),
         "can_edit": can_edit,
         "can_edit_money": can_edit or access.can_edit_money(user, project),
         "show_coordinates": access.can_see_exact_coordinates(user),
     }
-    return render(request, "projects/project_detail.html", context)
 
 
 @login_required

@@ -15,7 +15,6 @@ from regions.models import Cercle, Region
 from tests.factories import (
     ExpenditureFactory,
     FundingApprovalFactory,
-    OrganisationFactory,
     PlanFactory,
     PriorityFactory,
     ProjectFactory,
@@ -91,7 +90,9 @@ def test_the_dashboard_reads_its_portfolio_from_the_cache_until_money_changes(
     # The eight queries of the portfolio are not run again.
     with django_assert_max_num_queries(len(_queries_of(client, "/")) - 8):
         again = client.get("/")
-    assert again.context["money"] == first.context["money"]
+    # The portfolio's section is kept whole: its figures are not even read.
+    assert "money" not in again.context
+    assert "40,000&nbsp;USD" in again.context["portfolio"]
 
     TrancheFactory(project=approval.project, amount=Decimal("30000"))
     assert client.get("/").context["money"]["transferred"] == Decimal("30000")
@@ -171,14 +172,13 @@ def test_the_region_page_follows_a_project_placed_in_a_cercle(shared_cache, clie
     assert [(group["cercle"], group["count"]) for group in groups] == [(None, 1)]
 
 
-def test_the_projects_list_filters_follow_a_new_partner(shared_cache, client_for, viewer):
+def test_the_projects_list_filters_follow_a_new_priority(shared_cache, client_for, viewer):
     client = client_for(viewer)
     client.get("/projects/")  # the lists of choices are now cached
-    partner = OrganisationFactory(name="Association <Tassaght>", acronym="")
+    priority = PriorityFactory(code="AXE-9", title="Eau <potable>")
 
-    ProjectFactory(implementing_partner=partner)
-
-    option = f'<option value="{partner.pk}">Association &lt;Tassaght&gt;</option>'
+    option = f'<option value="{priority.pk}">Gao · AXE-9 — Eau &lt;potable&gt;</option>'
     assert option in client.get("/projects/").text
-    chosen = client.get("/projects/", {"implementing_partner": partner.pk}).text
-    assert f'<option value="{partner.pk}" selected>Association &lt;Tassaght&gt;</option>' in chosen
+    chosen = client.get("/projects/", {"priority": priority.pk}).text
+    selected = f'<option value="{priority.pk}" selected>Gao · AXE-9 — Eau &lt;potable&gt;</option>'
+    assert selected in chosen

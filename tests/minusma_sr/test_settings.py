@@ -363,7 +363,7 @@ CACHE_PROBE = (
     [
         pytest.param(
             "redis://127.0.0.1:6379/1",
-            "django.core.cache.backends.redis.RedisCache",
+            "core.cache.SharedPoolRedisCache",
             "django.contrib.sessions.backends.cache",
             id="with-redis",
         ),

@@ -126,16 +126,6 @@ def test_implementing_partner_filter_keeps_the_projects_of_the_partner(listed):
     assert listed({"implementing_partner": partner.pk}) == ["AMSS 1", "AMSS 2"]
 
 
-def test_partner_choices_are_the_organisations_that_implement_projects(client_for, reader):
-    ProjectFactory(implementing_partner=OrganisationFactory(acronym="AMSS"))
-    OrganisationFactory(acronym="DONOR")
-
-    page = client_for(reader).get("/projects/").text
-
-    assert ">AMSS</option>" in page
-    assert ">DONOR</option>" not in page
-
-
 def test_focal_point_filter_keeps_the_projects_followed_by_that_person(listed):
     aminata = UserFactory(first_name="Aminata", last_name="Touré")
     ProjectFactory(title="Suivi par Aminata", focal_point=aminata)

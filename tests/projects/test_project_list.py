@@ -296,13 +296,15 @@ def test_htmx_history_restore_gets_the_whole_page(client_for, reader):
 # The page: the totals (one aggregate: count, USD sum, other currencies), the
 # page of projects (region, mechanism, window and partner joined, beneficiaries
 # added up), the choices of the filters that list rows (regions, cercles,
-# mechanisms, windows, priorities, partners, focal points), and whether the
-# user may edit some region ("New project"). The paginator reuses the count.
+# mechanisms, windows, priorities), and whether the user may edit some region
+# ("New project"). The paginator reuses the count. The partner and focal point
+# filters are typed text, with suggestions from their own address: they read
+# nothing here (tests/projects/test_partner_filter.py).
 # (For those who read every project, the unfiltered list on PostgreSQL first
 # reads the planner's estimate of their number instead of counting a large
 # table: tests/projects/test_list_at_scale.py. A regional officer's list is
 # counted.)
-LIST_QUERIES = SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 2 + 7 + 1
+LIST_QUERIES = SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 2 + 5 + 1
 
 
 def _projects_with_rows(n: int) -> None:

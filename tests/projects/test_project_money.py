@@ -643,16 +643,17 @@ def test_project_page_money_queries_do_not_grow_with_rows(
             project=project, beyond_transfers=True, explanation="Avance", amount=Decimal("5")
         )
     client = client_for(fund_manager)
-    # The page's own queries: the project (region, mechanism, window, partner,
-    # priority and its plan, focal point joined), its history records, cercles,
-    # status changes, locations, indicators, progress reports, the people
-    # reached by the latest approved one, and documents (9; a fund manager
-    # edits no region, which needs no query to know); then its
-    # money: the approved, transferred and spent totals (3), the mechanism's
-    # tranche steps and the steps already paid, for the proposed tranche (2),
-    # the approvals (with the contribution and its donor), the tranches (with
-    # their step) and the expenditures (3).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9 + 8):
+    # The page's own queries: the project alone (title, access, the person's
+    # steps), then for its sections the project again (region, mechanism,
+    # window, partner, priority and its plan, focal point joined), its history
+    # records, cercles, status changes, locations, indicators, progress
+    # reports, the people reached by the latest approved one, and documents
+    # (10; a fund manager edits no region, which needs no query to know); then its
+    # money: the approved, transferred and spent totals (1, a subquery each),
+    # the mechanism's tranche steps and the steps already paid, for the
+    # proposed tranche (2), the approvals (with the contribution and its
+    # donor), the tranches (with their step) and the expenditures (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 10 + 6):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
     assert len(response.context["approvals"]) == n

@@ -370,19 +370,21 @@ def test_project_page_query_count_does_not_grow(
 ):
     client = client_for(gao_officer)
     project = _project_with_rows(n)
-    # The page: the project (region, mechanism, window, partner, priority and
-    # its plan, focal point joined), whether this project in the pipeline is
+    # The page: the project alone (its title, access check and the steps the
+    # person may take), then for its sections, kept in production, the
+    # project again (region, mechanism, window, partner, priority and its
+    # plan, focal point joined), whether this project in the pipeline is
     # in a region of the user's office (one EXISTS, `reviews.visibility`),
     # whether the user may edit its region, the same for the "submit" step
     # offered; then its cercles, status changes (with who), locations (with
     # cercle), indicators (achieved value as a subquery), progress reports,
     # the people reached by its latest approved one, documents (with
     # uploader), history records (with user and the rows their fields name)
-    # (12). Its money: the approved, transferred and spent totals (3), the
-    # mechanism's tranche steps and the steps already paid, for the proposed
-    # tranche (2), the approvals (with contribution and donor), tranches (with
-    # step) and expenditures (3).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12 + 8):
+    # (13). Its money: the approved, transferred and spent totals (1, a
+    # subquery each), the mechanism's tranche steps and the steps already
+    # paid, for the proposed tranche (2), the approvals (with contribution and
+    # donor), tranches (with step) and expenditures (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 13 + 6):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) == n + 1

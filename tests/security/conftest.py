@@ -9,6 +9,7 @@ a test runs in a savepoint of its own (`Portal.request`), so that a POST that
 succeeds changes nothing for the next one."""
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -286,11 +287,20 @@ def build_portal() -> Portal:
 
 @pytest.fixture(scope="module")
 def portal(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The module's portal, rolled back when the module ends."""
+    """The module's portal, rolled back when the module ends.
+
+    With a figures cache as with Redis, shared by the module's requests: a
+    page or section kept for one role is there when the next role asks
+    (`core.render_cache`), so that every answer is checked with the cache
+    warm, as in production."""
     media = tmp_path_factory.mktemp("media")
+    figures = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": f"security-figures-{uuid.uuid4().hex}",
+    }
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media),
+        override_settings(MEDIA_ROOT=media, CACHES={**settings.CACHES, "figures": figures}),
         transaction.atomic(),
     ):
         yield build_portal()

@@ -200,6 +200,8 @@ TABLE = [
         "projects:export_xlsx",
         "projects:export_iati",
         "projects:region_choices",
+        "projects:suggest_partners",
+        "projects:suggest_focal_points",
     ),
     reads("projects:detail", target="project"),
     reads("projects:document", target="project_document"),

@@ -49,6 +49,8 @@ PAGES = {
     "/projects/export.csv": PROJECT_FILTERS,
     "/projects/export.xlsx": PROJECT_FILTERS,
     "/projects/iati.xml": PROJECT_FILTERS,
+    "/projects/suggest/partners/": ("implementing_partner",),
+    "/projects/suggest/focal-points/": ("focal_point",),
     "/plans/": ("q", "region", "status", "period", "pillar", "ordering", "page"),
     "/coordination/organisations/": ("q", "kind", "country", "ordering", "page"),
     "/coordination/meetings/": ("q", "body", "region", "date_from", "date_to", "order", "page"),

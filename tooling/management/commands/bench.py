@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -36,24 +37,87 @@ BENCH_USERNAME = "bench_officer"
 BENCH_OFFICE = "Gao"
 EXPORT_ROWS = 1_000
 LOCUSTFILE = Path(bench.__file__).with_name("bench_locustfile.py")
+RUNS_TABLE = Path(settings.BASE_DIR) / "docs" / "bench-runs.md"
+# Per phase, room for the last answers after its time: a slow page (the
+# export) can take several seconds a request under load.
+LAST_ANSWERS_SECONDS = 30
+SIGN_IN_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Timing:
+    seconds: int
+    floor_seconds: int
+    repetitions: int
+
+    def phases(self, pages: int) -> int:
+        """A floor before each page and one at the end, in each repetition."""
+        return self.repetitions * (2 * pages + 1)
+
+    def limit(self, pages: int) -> int:
+        """Locust's time limit: the sign-ins, then every phase's time and the
+        wait for its last answers. The run ends by itself well before."""
+        planned = self.repetitions * (
+            pages * (self.seconds + self.floor_seconds) + self.floor_seconds
+        )
+        return SIGN_IN_SECONDS + planned + LAST_ANSWERS_SECONDS * self.phases(pages)
+
+    def describe(self) -> str:
+        return f"{self.repetitions} × {self.seconds} s / {self.floor_seconds} s"
+
+
+def _git(*arguments: str) -> str:
+    done = subprocess.run(  # nosec B603 B607
+        ["git", *arguments],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def current_commit() -> str:
+    """The abbreviated commit of the working tree, followed by "+" when
+    tracked files have changed since; "unknown" outside a Git checkout."""
+    try:
+        commit = _git("rev-parse", "--short", "HEAD")
+        changed = _git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if not commit:
+        return "unknown"
+    return f"{commit}+" if changed else commit
 
 
 class Command(BaseCommand):
     help = (
         "Measure the portal under load: create and fill the bench database if needed, "
         "start gunicorn with production settings and the floor page, run locust page by "
-        "page, print the table and write it to bench-results/."
+        "page with the floor measured before and after each, print the table, write it to "
+        "bench-results/ and add a line to docs/bench-runs.md."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--projects", type=int, default=100_000)
-        parser.add_argument("--seconds", type=int, default=30, help="Per page.")
+        parser.add_argument("--seconds", type=int, default=20, help="Per page.")
+        parser.add_argument("--floor-seconds", type=int, default=10, help="Per floor measurement.")
+        parser.add_argument("--repetitions", type=int, default=3)
         parser.add_argument("--users", type=int, default=20)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--output", default="bench-results")
+        parser.add_argument(
+            "--runs-table",
+            default=str(RUNS_TABLE),
+            help="The table every run adds a line to (docs/bench-runs.md).",
+        )
 
-    def handle(self, *args, projects, seconds, users, workers, port, output, **options):
+    def handle(self, *args, projects, users, workers, port, output, runs_table, **options):
+        timing = Timing(options["seconds"], options["floor_seconds"], options["repetitions"])
+        if min(timing.seconds, timing.floor_seconds, timing.repetitions) < 1:
+            raise CommandError("Seconds, floor seconds and repetitions must be at least 1.")
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs on PostgreSQL: set BENCH_DATABASE_URL.")
         if settings.DEBUG or not settings.BENCH_FLOOR:
@@ -63,17 +127,21 @@ class Command(BaseCommand):
         pages = self.pages()
         call_command("collectstatic", interactive=False, verbosity=0)
 
+        project_count = Project.objects.count()
         conditions = {
-            "projects": f"{Project.objects.count():,}",
+            "projects": f"{project_count:,}",
             "users": f"{users} concurrent, no think time, each signed in once",
-            "seconds per page": str(seconds),
+            "repetitions": (
+                f"{timing.repetitions}, each: the floor for {timing.floor_seconds} s before "
+                f"each page, the page for {timing.seconds} s, and the floor once more at the end"
+            ),
             "gunicorn": f"{workers} sync workers, production settings, Redis cache and sessions",
             "load generator": "locust (one process, on the same machine)",
             "machine load before": bench.machine_load(),
         }
         server = self.start_gunicorn(workers, port)
         try:
-            figures = self.run_locust(port, pages, seconds, users, password)
+            figures = self.run_locust(port, pages, timing, users, password)
             workers_mb = [
                 mb for pid in bench.worker_pids(server.pid) if (mb := bench.peak_rss_mb(pid))
             ]
@@ -81,8 +149,10 @@ class Command(BaseCommand):
             self.stop(server)
         conditions["machine load after"] = bench.machine_load()
 
-        results = [bench.PageResult(**page) for page in figures["pages"]]
-        text = bench.report(results, workers_mb=workers_mb, conditions=conditions)
+        measurements = [bench.Measurement.from_dict(phase) for phase in figures["phases"]]
+        summaries = bench.summarise(bench.page_runs(measurements))
+        floors = bench.floors(measurements, figures["loads"])
+        text = bench.report(summaries, floors, workers_mb=workers_mb, conditions=conditions)
         if figures["errors"]:
             text += "\n## Errors\n\n" + "".join(
                 f"- {error['name']}: {error['error']} ({error['occurrences']}×)\n"
@@ -93,6 +163,16 @@ class Command(BaseCommand):
         folder.mkdir(exist_ok=True)
         target = folder / f"{datetime.datetime.now():%Y-%m-%d-%H%M}.md"
         target.write_text(text, encoding="utf-8")
+        line = bench.run_line(
+            moment=datetime.datetime.now(),
+            commit=current_commit(),
+            projects=project_count,
+            repetitions=timing.describe(),
+            floor=floors,
+            pages=summaries,
+        )
+        bench.append_run(Path(runs_table), line)
+        self.stdout.write(f"Added to {runs_table}:\n{line}")
         self.stdout.write(self.style.SUCCESS(f"Written to {target}"))
 
     # --- Preparation ------------------------------------------------------------
@@ -147,7 +227,8 @@ class Command(BaseCommand):
         return password
 
     def pages(self) -> list[tuple[str, str]]:
-        """(label, path) of each page measured, the floor first."""
+        """(label, path) of each page measured; the floor is measured between
+        them."""
         region = Office.objects.get(name=BENCH_OFFICE).regions.order_by("code").first()
         project = Project.objects.filter(region=region).order_by("code").first()
         plan = RegionalPlan.objects.filter(region=region).order_by("-period_start").first()
@@ -162,7 +243,6 @@ class Command(BaseCommand):
         self.stdout.write(f"The export selects {near['n']:,} projects ({export_query}).")
         ongoing = Project.Status.ONGOING
         return [
-            ("floor", reverse("bench_floor")),
             ("projects list", reverse("projects:list")),
             ("projects list, filtered", f"/projects/?region={region.pk}&status={ongoing}"),
             ("project page", reverse("projects:detail", args=[project.pk])),
@@ -200,23 +280,28 @@ class Command(BaseCommand):
         self.stop(server)
         raise CommandError(f"gunicorn did not answer on port {port}.")
 
-    def run_locust(self, port, pages, seconds, users, password) -> dict:
+    def run_locust(self, port, pages, timing: "Timing", users, password) -> dict:
         bin_dir = Path(sys.executable).parent
         with tempfile.TemporaryDirectory() as folder:
             results = Path(folder) / "results.json"
             env = {
                 **os.environ,
                 "BENCH_PAGES": json.dumps(pages),
-                "BENCH_SECONDS": str(seconds),
+                "BENCH_FLOOR_PATH": reverse("bench_floor"),
+                "BENCH_SECONDS": str(timing.seconds),
+                "BENCH_FLOOR_SECONDS": str(timing.floor_seconds),
+                "BENCH_REPETITIONS": str(timing.repetitions),
                 "BENCH_USERS": str(users),
                 "BENCH_USERNAME": BENCH_USERNAME,
                 "BENCH_PASSWORD": password,
                 "BENCH_RESULTS": str(results),
             }
-            # Room for the sign-ins, every page, and the wait for each slow
-            # page's last answers.
-            limit = 120 + 3 * seconds * len(pages)
-            self.stdout.write(f"Load: {users} users, {len(pages)} pages of {seconds} s…")
+            limit = timing.limit(len(pages))
+            self.stdout.write(
+                f"Load: {users} users, {timing.repetitions} × ({len(pages)} pages of "
+                f"{timing.seconds} s, {len(pages) + 1} floors of {timing.floor_seconds} s), "
+                f"at most {limit} s…"
+            )
             subprocess.run(  # nosec B603
                 [
                     str(bin_dir / "locust"),
@@ -243,8 +328,8 @@ class Command(BaseCommand):
             figures = json.loads(results.read_text())
         if not figures["all_signed_in"]:
             raise CommandError("Not every user signed in before the time limit.")
-        if len(figures["pages"]) < len(pages):
-            raise CommandError(f"The time limit ({limit} s) ended the run before the last page.")
+        if len(figures["phases"]) < timing.phases(len(pages)):
+            raise CommandError(f"The time limit ({limit} s) ended the run before the last phase.")
         return figures
 
     def stop(self, server: subprocess.Popen) -> None:
