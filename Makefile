@@ -31,6 +31,13 @@ $(VENV)/.test-installed: requirements-test.lock requirements.lock | $(BIN)/pytho
 	@touch $@ $(VENV)/.run-installed
 
 run: export DJANGO_DEBUG = true
+# Links in e-mails (reviews, reminders) lead to where this serves, unless
+# PORTAL_URL is set in the environment, on the command line or in .env.
+ifeq ($(origin PORTAL_URL),undefined)
+ifeq ($(shell grep -s '^PORTAL_URL=' .env),)
+run: export PORTAL_URL = http://$(HOST):$(PORT)
+endif
+endif
 run: $(VENV)/.run-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createcachetable

@@ -71,6 +71,18 @@ def sees_review_comments(user) -> bool:
     )
 
 
+def sees_due_reports(user) -> bool:
+    """Which reports each office owes headquarters, and which are late, is
+    the mission's internal business: staff see it, partners and viewers never."""
+    return sees_review_comments(user)
+
+
+def sees_reporting_compliance(user) -> bool:
+    """How punctually the offices report, office by office: headquarters
+    (officers and fund managers) and administrators."""
+    return sees_every_draft(user)
+
+
 def audience(user) -> str:
     """Everything the answers above depend on, as a short text: the role, the
     office (whose regions decide what a regional officer reads and edits),

@@ -11,9 +11,9 @@ from accounts.roles import Role
 from core import cached_figures
 
 # What a user's history leaves out: secrets (the password hash, the calendar
-# feed key), the time of the last sign-in and the display language, personal
-# settings that say nothing about who may do what.
-UNTRACKED_USER_FIELDS = ("password", "last_login", "calendar_token", "language")
+# feed key), the time of the last sign-in, the display language and the
+# weekly digest, personal settings that say nothing about who may do what.
+UNTRACKED_USER_FIELDS = ("password", "last_login", "calendar_token", "language", "receives_digest")
 
 
 class UserHistory(HistoricalRecords):
@@ -93,6 +93,13 @@ class User(AbstractUser):
         max_length=10,
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
+    )
+
+    # Reminders of overdue items go whatever this says (portfolio/reminders.py).
+    receives_digest = models.BooleanField(
+        _("weekly digest by e-mail"),
+        default=True,
+        help_text=_("Once a week, an e-mail of the reports, decisions and reviews awaiting you."),
     )
 
     # The secret in the address of the person's calendar feed of meetings

@@ -1,12 +1,17 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import i18n
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.forms import DigestPreferenceForm
 from accounts.models import User
 from accounts.security_log import client_ip, log_event
 
@@ -77,3 +82,27 @@ def set_language(request):
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         User.objects.filter(pk=request.user.pk).update(language=language)
     return response
+
+
+@login_required
+@require_safe
+def profile(request):
+    """The signed-in person's own account: who they are and their e-mails."""
+    form = DigestPreferenceForm(initial={"receives_digest": request.user.receives_digest})
+    return render(request, "accounts/profile.html", {"digest_form": form})
+
+
+@login_required
+@require_POST
+def digest_preference(request):
+    """Turn the signed-in person's weekly digest on or off; nobody else's."""
+    form = DigestPreferenceForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/profile.html", {"digest_form": form}, status=400)
+    request.user.receives_digest = form.cleaned_data["receives_digest"]
+    request.user.save(update_fields=["receives_digest"])
+    if request.user.receives_digest:
+        messages.success(request, _("You will receive the weekly digest."))
+    else:
+        messages.success(request, _("You will no longer receive the weekly digest."))
+    return redirect("profile")

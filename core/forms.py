@@ -99,6 +99,15 @@ class OnceMixin(Form):
 
     token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
+    def clean(self):
+        cleaned_data = super().clean()
+        instance = getattr(self, "instance", None)
+        if cleaned_data.get("token") and hasattr(instance, "creation_token"):
+            # The model's rules then know the record this very form created
+            # (posted again, it is that record, not a second one).
+            instance.creation_token = cleaned_data["token"]
+        return cleaned_data
+
 
 class VersionMixin(Form):
     """The version the form was opened at, for optimistic locking."""

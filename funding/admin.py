@@ -11,6 +11,7 @@ from funding.models import (
     Expenditure,
     FundingApproval,
     Mechanism,
+    ReportingObligation,
     Tranche,
     TrancheStep,
     Window,
@@ -42,6 +43,14 @@ class WindowInline(admin.TabularInline):
     extra = 0
 
 
+class ReportingObligationInline(admin.TabularInline):
+    """The reports the mechanism's projects owe (`projects.reporting` reads them)."""
+
+    model = ReportingObligation
+    extra = 0
+    fields = ["kind", "frequency", "due_days", "is_active"]
+
+
 @admin.register(Mechanism)
 class MechanismAdmin(SimpleHistoryAdmin):
     """The mechanisms' rules, their windows and tranche schedule: each change
@@ -49,7 +58,7 @@ class MechanismAdmin(SimpleHistoryAdmin):
     history middleware), shown on the mechanism's page and on /audit/."""
 
     list_display = ["code", "acronym", "name_fr", "ceiling_usd", "max_duration_months"]
-    inlines = [WindowInline, TrancheStepInline]
+    inlines = [WindowInline, TrancheStepInline, ReportingObligationInline]
 
 
 @admin.register(ExchangeRate)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin
+from core.periods import Frequency, ReportingRule
 from funding.money import format_rate
 from regions.models import Pillar
 
@@ -168,6 +169,52 @@ class TrancheStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.percent.normalize():f}% {self.get_milestone_display()}"
+
+
+class ReportingObligation(ReportingRule):
+    """A report the projects of a mechanism owe: progress reports every
+    quarter or half-year, or one completion report within so many days of
+    the project's end. Every ongoing project of the mechanism has its due
+    reports from these (`projects.reporting`)."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("progress report")
+        COMPLETION = "completion", _("completion report")
+
+    mechanism = models.ForeignKey(
+        Mechanism,
+        verbose_name=_("mechanism"),
+        on_delete=models.CASCADE,
+        related_name="reporting_obligations",
+    )
+    kind = models.CharField(_("report"), max_length=20, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reporting obligation")
+        verbose_name_plural = _("reporting obligations")
+        ordering = ["mechanism", "kind", "frequency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mechanism", "kind", "frequency"], name="reporting_obligation_unique"
+            ),
+            # A completion report covers the whole project: it is due once, at its end.
+            models.CheckConstraint(
+                condition=~models.Q(kind="completion") | models.Q(frequency="at_end"),
+                name="completion_report_due_at_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.mechanism.acronym}: {self.get_kind_display()}, {self.get_frequency_display()}"
+        )
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.COMPLETION and self.frequency != Frequency.AT_END:
+            raise ValidationError(
+                {"frequency": _("A completion report is due once, at the end of the project.")}
+            )
 
 
 def validate_tranche_schedule(percents: list[Decimal]) -> None:

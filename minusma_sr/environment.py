@@ -153,6 +153,25 @@ def read_int(
     return value
 
 
+def read_int_list(env: environ.Env, name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers of at least 1, largest first, each once."""
+    raw = env.str(name, default="")
+    if raw.strip() == "":
+        return sorted(set(default), reverse=True)
+    values = set()
+    for part in raw.split(","):
+        try:
+            value = int(part)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be whole numbers separated by commas, not {raw!r}"
+            ) from None
+        if value < 1:
+            raise ImproperlyConfigured(f"{name} must hold numbers of at least 1, not {value}")
+        values.add(value)
+    return sorted(values, reverse=True)
+
+
 def _redact(url: str) -> str:
     """Hide a password that may be inside a URL before quoting it in a message."""
     parts = urlsplit(url)

@@ -285,6 +285,17 @@ COVERAGE_GAP_THRESHOLD = environment.read_int(
 # happened, never ahead.
 MONEY_FUTURE_DAYS = environment.read_int(env, "MONEY_FUTURE_DAYS", default=0, maximum=366)
 
+# --- Reminders ------------------------------------------------------------------------
+# `manage.py send_reminders` (portfolio/reminders.py), run daily by cron: an
+# e-mail these many days before a report or decision is due (e.g. "14,7"), on
+# the due date and every week while it is overdue (a day the command did not
+# run is made up at the next run); the weekly digest goes on this day of the
+# week (1 Monday … 7 Sunday).
+REMINDER_DAYS_BEFORE = environment.read_int_list(env, "REMINDER_DAYS_BEFORE", default=[7])
+REMINDER_DIGEST_WEEKDAY = environment.read_int(
+    env, "REMINDER_DIGEST_WEEKDAY", default=1, minimum=1, maximum=7
+)
+
 # --- Internationalisation -------------------------------------------------------
 
 LANGUAGE_CODE = "fr"

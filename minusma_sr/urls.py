@@ -19,7 +19,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include((regions.urls.urlpatterns + portfolio.urls.region_patterns, "regions"))),
-    path("reviews/", include("reviews.urls")),
+    # The queue with the reports due: the read layer's page (portfolio.views.queue).
+    path("reviews/", include((portfolio.urls.review_patterns, "reviews"))),
     path("projects/", include("projects.urls")),
     path("coordination/", include("coordination.urls")),
     path(

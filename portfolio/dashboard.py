@@ -19,11 +19,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
+from accounts.roles import Role
 from coordination.models import Decision, Meeting
 from core import cached_figures
 from core.forms import Form, ModelChoiceField
 from funding.figures import delivery_rate
 from funding.models import Expenditure, FundingApproval, Mechanism, Tranche
+from portfolio import reporting
+from projects.due_links import rows_for
 from projects.models import Project
 from regions import access as region_access
 from regions.models import Pillar, Region
@@ -189,7 +193,9 @@ def _delivery_rate(selection: Selection, totals: dict):
 def personal(user, *, today: datetime.date | None = None) -> dict:
     """What awaits `user`: their projects ending soon, QIPs running past their
     limit, the decisions they own that are overdue, the next meetings of their
-    bodies. Five queries (the review queue's count is in every page already)."""
+    bodies, the reports awaited from them (`portfolio.reporting.due_for_user`).
+    Five queries (the review queue's count is in every page already), and
+    those of the reports for the staff who see them."""
     today = today or timezone.localdate()
     regions = region_access.editable_regions(user)
     mine = Q(focal_point=user) | Q(region__in=regions)
@@ -216,7 +222,13 @@ def personal(user, *, today: datetime.date | None = None) -> dict:
     )
     bodies = Q(body__region__isnull=True) | Q(body__region__in=_office_regions(user))
     meetings = Meeting.objects.upcoming().filter(bodies).select_related("body")
+    due = reporting.due_for_user(user, today=today)
     return {
+        "sees_due_reports": access.sees_due_reports(user),
+        "sees_compliance": access.sees_reporting_compliance(user),
+        "due_overdue_only": access.role_of(user) == Role.HQ_OFFICER,
+        "due_count": len(due),
+        "due_rows": rows_for(user, due[:PERSONAL_LIMIT]),
         "ending_soon": list(ending[:PERSONAL_LIMIT]),
         "late_qips": list(late_qips[:PERSONAL_LIMIT]),
         "overdue_decisions": list(decisions[:PERSONAL_LIMIT]),

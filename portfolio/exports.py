@@ -69,3 +69,57 @@ def project_ledger_xlsx(mechanism: Mechanism, projects: QuerySet) -> FileRespons
         stem=_ledger_stem(mechanism),
         title=gettext("%(mechanism)s by project") % {"mechanism": mechanism.acronym},
     )
+
+
+# --- Reporting compliance (portfolio.reporting.compliance) --------------------------------
+
+# Rows of the compliance file: (grouping, ComplianceRow), the page's tables in
+# its order, by office, by quarter, then the total.
+GROUPINGS = {"office": _("Office"), "quarter": _("Quarter"), "total": _("Total")}
+
+
+def _office(grouped) -> str:
+    grouping, row = grouped
+    if grouping != "office":
+        return ""
+    return row.office or gettext("No office")
+
+
+COMPLIANCE_COLUMNS = [
+    (_("Grouped by"), lambda grouped: str(GROUPINGS[grouped[0]])),
+    (_("Office"), _office),
+    (_("Quarter of the due date"), lambda grouped: grouped[1].period),
+    (_("Due"), lambda grouped: grouped[1].due),
+    (_("On time"), lambda grouped: grouped[1].on_time),
+    (_("Late"), lambda grouped: grouped[1].late),
+    (_("Missing"), lambda grouped: grouped[1].missing),
+    (_("Not yet due"), lambda grouped: grouped[1].pending),
+    (_("On-time rate (%)"), lambda grouped: grouped[1].rate),
+]
+
+
+def _compliance_rows(figures):
+    yield from (("office", row) for row in figures.by_office)
+    yield from (("quarter", row) for row in figures.by_quarter)
+    yield ("total", figures.total)
+
+
+def _compliance_stem(selection: dict) -> str:
+    return f"conformite-rapports-{selection['due_from']:%Y%m%d}-{selection['due_to']:%Y%m%d}"
+
+
+def compliance_csv(figures, selection: dict) -> StreamingHttpResponse:
+    """`figures` (`portfolio.reporting.compliance(**selection)`) as CSV."""
+    return spreadsheets.csv_response(
+        COMPLIANCE_COLUMNS, _compliance_rows(figures), stem=_compliance_stem(selection)
+    )
+
+
+def compliance_xlsx(figures, selection: dict) -> FileResponse:
+    """`figures` (`portfolio.reporting.compliance(**selection)`) as XLSX."""
+    return spreadsheets.xlsx_response(
+        COMPLIANCE_COLUMNS,
+        _compliance_rows(figures),
+        stem=_compliance_stem(selection),
+        title=gettext("Reporting compliance"),
+    )

@@ -118,6 +118,28 @@ def glossary() -> list[Term]:
             ),
         ),
         Term(
+            "achieved",
+            _("Achieved to date"),
+            _(
+                "What the project indicators contributing to an outcome indicator achieved, "
+                "from their approved reports only, added up across projects. Each indicator "
+                "counts its reports by its method: their sum (each report counts its own "
+                "period), their average, or its latest report (each report gives the total so "
+                "far); an indicator that is not aggregable is listed, not added up."
+            ),
+        ),
+        Term(
+            "results-status",
+            _("Status of a priority's results"),
+            _(
+                "On track: what was achieved to date reaches the target of the latest period "
+                "that has ended (a target per period is the value to have reached by its end; "
+                "without targets per period, the overall target at the end of the plan). "
+                "Behind: it does not. No data: no contributing indicator has an approved "
+                "report yet. A priority is behind when one of its outcome indicators is."
+            ),
+        ),
+        Term(
             "gender-share",
             _("Funding for gender equality"),
             _(
@@ -126,6 +148,16 @@ def glossary() -> list[Term]:
                 "principal objective (marker 1 or 2, as in the OECD's gender equality policy "
                 "marker), compared with the mechanism's target where it has one (the "
                 "Peacebuilding Fund: 30 %)."
+            ),
+        ),
+        Term(
+            "on-time-rate",
+            _("On-time rate"),
+            _(
+                "Of the reports due in the period, those first sent to headquarters by their "
+                "due date ÷ those whose due date has passed or that were sent already. A "
+                "report sent, returned and sent again counts from its first sending; a draft "
+                "is not sent. Reports not yet due and not sent are left out."
             ),
         ),
         Term(

@@ -5,11 +5,24 @@ namespaces (`regions:detail`, `funding:detail`, ...)."""
 
 from django.urls import path
 
-from portfolio.views import audit, dashboard, glossary, ledgers, plans, regions, reports
+from portfolio.views import (
+    audit,
+    compliance,
+    dashboard,
+    glossary,
+    ledgers,
+    plans,
+    queue,
+    regions,
+    reports,
+)
 
 app_name = "portfolio"
 urlpatterns = [
     path("glossary/", glossary.glossary, name="glossary"),
+    path("compliance/", compliance.compliance, name="compliance"),
+    path("compliance.csv", compliance.compliance_csv, name="compliance_csv"),
+    path("compliance.xlsx", compliance.compliance_xlsx, name="compliance_xlsx"),
 ]
 
 # Top-level pages, without a namespace.
@@ -17,6 +30,9 @@ top_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("audit/", audit.audit_log, name="audit"),
 ]
+
+# In the `reviews` namespace: the queue, with the reports due.
+review_patterns = [path("", queue.my_queue, name="queue")]
 
 # In the `regions` namespace.
 region_patterns = [

@@ -3,9 +3,10 @@ coordinates of sensitive locations are for staff only.
 
 Regional staff (and headquarters) create and edit the projects of their
 regions and submit their reports; headquarters reviews; fund managers edit
-the money fields. Funding approvals, tranches and expenditure are recorded by
-fund managers and administrators only (`funding.access.can_record_money`).
-Others get 403.
+the money fields. A project or report that headquarters returned is changed
+and submitted again by the office that submitted it only (`reviews.rules`).
+Funding approvals, tranches and expenditure are recorded by fund managers
+and administrators only (`funding.access.can_record_money`). Others get 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -14,8 +15,16 @@ from django.shortcuts import get_object_or_404
 from accounts import access
 from accounts.roles import Role
 from funding import access as funding_access
-from projects.models import Indicator, IndicatorReport, Location, ProgressReport, Project
+from projects.models import (
+    Indicator,
+    IndicatorReport,
+    IndicatorTarget,
+    Location,
+    ProgressReport,
+    Project,
+)
 from regions import access as region_access
+from reviews import rules as review_rules
 
 
 def can_see_exact_coordinates(user) -> bool:
@@ -24,8 +33,13 @@ def can_see_exact_coordinates(user) -> bool:
 
 
 def can_edit_project(user, project: Project) -> bool:
-    """Staff of the project's region, while the project is not closed or cancelled."""
-    return not project.is_finished and region_access.can_edit_region(user, project.region_id)
+    """Staff of the project's region, while the project is not closed or
+    cancelled; once returned, only the office that submitted it (`reviews.rules`)."""
+    return (
+        not project.is_finished
+        and region_access.can_edit_region(user, project.region_id)
+        and review_rules.may_change(user, project)
+    )
 
 
 def can_edit_money(user, project: Project) -> bool:
@@ -42,7 +56,8 @@ def can_record_funding(user, project: Project) -> bool:
 
 def get_project(pk: int) -> Project:
     return get_object_or_404(
-        Project.objects.for_list().select_related("priority__plan", "focal_point"), pk=pk
+        Project.objects.for_list().select_related("priority__plan", "focal_point", "submitted_by"),
+        pk=pk,
     )
 
 
@@ -81,6 +96,16 @@ def get_indicator_for_edit(user, pk: int) -> Indicator:
     return indicator
 
 
+def get_indicator_target_for_edit(user, pk: int) -> IndicatorTarget:
+    """A target of an indicator, if `user` may edit the indicator's project."""
+    target = get_object_or_404(
+        IndicatorTarget.objects.select_related("indicator__project__region"), pk=pk
+    )
+    if not can_edit_project(user, target.indicator.project):
+        raise PermissionDenied
+    return target
+
+
 def get_progress_report(pk: int) -> ProgressReport:
     return get_object_or_404(
         ProgressReport.objects.select_related(
@@ -90,10 +115,20 @@ def get_progress_report(pk: int) -> ProgressReport:
     )
 
 
+def can_edit_report(user, report: IndicatorReport | ProgressReport, project: Project) -> bool:
+    """Staff of the project's region edit and submit its reports while the
+    project is not closed or cancelled (its reports are locked with it); a
+    returned report only the office that submitted it (`reviews.rules`)."""
+    return (
+        not project.is_finished
+        and region_access.can_edit_region(user, project.region_id)
+        and review_rules.may_change(user, report)
+    )
+
+
 def get_progress_report_for_edit(user, pk: int) -> ProgressReport:
     report = get_progress_report(pk)
-    # A closed or cancelled project is locked, its reports with it.
-    if report.project.is_finished or not region_access.can_edit_region(user, report.project.region):
+    if not can_edit_report(user, report, report.project):
         raise PermissionDenied
     return report
 
@@ -109,7 +144,6 @@ def get_indicator_report(pk: int) -> IndicatorReport:
 
 def get_indicator_report_for_edit(user, pk: int) -> IndicatorReport:
     report = get_indicator_report(pk)
-    project = report.indicator.project
-    if project.is_finished or not region_access.can_edit_region(user, project.region):
+    if not can_edit_report(user, report, report.indicator.project):
         raise PermissionDenied
     return report

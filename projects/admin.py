@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from funding.money import format_money
@@ -9,11 +10,13 @@ from projects import services
 from projects.models import (
     Indicator,
     IndicatorReport,
+    IndicatorTarget,
     Location,
     ProgressReport,
     Project,
     StatusChange,
 )
+from regions.models import OutcomeIndicator, OutcomeTarget
 from reviews.admin import ReviewableAdmin
 
 
@@ -118,9 +121,98 @@ class ProgressReportAdmin(ReviewableAdmin):
     search_fields = ["project__code", "narrative"]
 
 
+class IndicatorReportAdminForm(forms.ModelForm):
+    class Meta:
+        model = IndicatorReport
+        # Admin shows every field (`get_form` names them); these, for the rule.
+        fields = ["indicator", "period_start", "period_end", "value", *services.DISAGGREGATED]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The portal's rule for the parts of the value (by sex, by age), as
+        # its forms and services check it.
+        indicator = cleaned.get("indicator") or getattr(self.instance, "indicator", None)
+        if indicator is not None:
+            for field, message in services.indicator_report_problems(indicator, cleaned).items():
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
 @admin.register(IndicatorReport)
 class IndicatorReportAdmin(ReviewableAdmin):
+    form = IndicatorReportAdminForm
     list_filter = ["review_status", "indicator__project__region"]
     list_display = ["__str__", "review_status", "value"]
     list_select_related = ["indicator__project"]
     search_fields = ["indicator__project__code", "indicator__title"]
+
+
+# --- Results: targets per period and contributions to outcome indicators ------------------
+# The outcome indicators of plan priorities are registered here rather than in
+# regions/admin.py: their page lists the project indicators that contribute to
+# them, which the regions app cannot read (projects sits above it).
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    """An indicator's contribution (checked by `Indicator.clean`: an outcome
+    indicator of its region's plans only) and its targets per period."""
+
+    list_display = ["title", "project", "unit", "target", "outcome", "aggregation"]
+    list_filter = ["aggregation", "by_sex", "by_age", "project__region"]
+    list_select_related = ["project", "outcome"]
+    search_fields = ["title", "project__code"]
+    raw_id_fields = ["project", "outcome"]
+    inlines = [IndicatorTargetInline]
+
+
+class OutcomeTargetInline(admin.TabularInline):
+    model = OutcomeTarget
+    extra = 0
+
+
+class ContributionInline(admin.TabularInline):
+    """The project indicators that contribute: shown, changed on their own page."""
+
+    model = Indicator
+    fk_name = "outcome"
+    extra = 0
+    fields = ["project", "title", "unit", "aggregation"]
+    readonly_fields = fields
+    verbose_name = gettext_lazy("contributing indicator")
+    verbose_name_plural = gettext_lazy("contributing indicators")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutcomeIndicator)
+class OutcomeIndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "priority", "unit", "baseline", "target"]
+    list_filter = ["priority__plan__region"]
+    list_select_related = ["priority"]
+    search_fields = ["title", "priority__code", "priority__plan__title"]
+    raw_id_fields = ["priority"]
+    inlines = [OutcomeTargetInline, ContributionInline]
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period_start", "period_end", "value"]
+    list_select_related = ["indicator"]
+    raw_id_fields = ["indicator"]
+
+
+@admin.register(OutcomeTarget)
+class OutcomeTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period_start", "period_end", "value"]
+    list_select_related = ["indicator"]
+    raw_id_fields = ["indicator"]

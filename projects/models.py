@@ -4,6 +4,7 @@ take place, what they aim to achieve, and what the offices report on them."""
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -13,6 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from core import links
 from core.models import Attachment, Versioned
+from core.periods import report_period_problems
+from core.targets import PeriodTarget, target_problems
 from reviews.models import Reviewable, ReviewStatus, ReviewTrail
 
 MAX_BENEFICIARIES = 10_000_000
@@ -95,19 +98,29 @@ class ProjectQuerySet(models.QuerySet):
         """The women, men, girls and boys reached: each project's latest
         approved progress report (its figures are cumulative), projects
         without one counting none. One query."""
+        return _people(self._with_reached().aggregate(**_REACHED_SUMS))
+
+    def beneficiaries_reached_by(self, field: str) -> dict:
+        """`beneficiaries_reached` for each value of `field` (a plan
+        priority, a region), by that value. One query."""
+        rows = self._with_reached().values(field).annotate(**_REACHED_SUMS).order_by()
+        return {row.pop(field): _people(row) for row in rows}
+
+    def _with_reached(self):
+        """Each project with the people its latest approved progress report reached."""
         latest = ProgressReport.objects.filter(
             project=models.OuterRef("pk"), review_status=ReviewStatus.APPROVED
         ).order_by("-period_end", "-pk")
-        reached = self.annotate(
+        return self.annotate(
             **{
                 f"reached_{sex}": models.Subquery(latest.values(f"{sex}_reached")[:1])
                 for sex in SEXES
             }
         )
-        return _people(reached.aggregate(**{sex: models.Sum(f"reached_{sex}") for sex in SEXES}))
 
 
 SEXES = ("women", "men", "girls", "boys")
+_REACHED_SUMS = {sex: models.Sum(f"reached_{sex}") for sex in SEXES}
 
 
 def _people(sums: dict) -> dict:
@@ -300,6 +313,16 @@ class Project(FSMModelMixin, ReviewTrail, Versioned):
         return PROJECT_ADDRESS(self.pk)
 
     @property
+    def reporting_start(self):
+        """The first day the project reports on: its actual start, or the planned one."""
+        return self.actual_start or self.planned_start
+
+    @property
+    def reporting_end(self):
+        """The last day the project reports on: its actual end, or the planned one."""
+        return self.actual_end or self.planned_end
+
+    @property
     def is_finished(self) -> bool:
         """Closed and cancelled projects are kept as they are."""
         return self.status in (self.Status.CLOSED, self.Status.CANCELLED)
@@ -474,6 +497,33 @@ class Location(models.Model):
         return self.sensitivity == self.Sensitivity.SENSITIVE
 
 
+class Aggregation(models.TextChoices):
+    """How an indicator's approved reports add up over time, and so what it
+    brings to the outcome indicator it contributes to (`portfolio.results`)."""
+
+    SUM = "sum", _("sum: each report counts what its period achieved")
+    AVERAGE = "average", _("average of the reports")
+    LATEST = "latest", _("latest report: each report gives the total so far")
+    NONE = "none", _("not aggregable: shown, not added up")
+
+
+# The age bands of an indicator disaggregated by age, as the UN's statistics
+# count children, youth and adults (youth: 15 to 24 years). They are apart from
+# the split by sex, where girls and boys are under 18; each adds up to the value.
+AGE_BANDS = ("value_under_15", "value_15_to_24", "value_25_and_over")
+
+
+def contribution_problems(project, outcome) -> dict[str, str]:
+    """An indicator contributes only to an outcome indicator of a priority of
+    a plan of its project's region: the rule the pages, the services and
+    Django admin all ask."""
+    if project is None or outcome is None:
+        return {}
+    if outcome.priority.plan.region_id != project.region_id:
+        return {"outcome": _("This outcome indicator belongs to a plan of another region.")}
+    return {}
+
+
 class Indicator(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="indicators"
@@ -483,6 +533,22 @@ class Indicator(models.Model):
     baseline = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=0)
     target = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
     by_sex = models.BooleanField(_("disaggregated by sex"), default=False)
+    by_age = models.BooleanField(_("disaggregated by age"), default=False)
+    outcome = models.ForeignKey(
+        "regions.OutcomeIndicator",
+        verbose_name=_("contributes to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+        help_text=_("An outcome indicator of the plan of the project's region."),
+    )
+    aggregation = models.CharField(
+        _("how its reports add up"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.LATEST,
+    )
 
     history = HistoricalRecords()
 
@@ -494,12 +560,22 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        problems = contribution_problems(self.project if self.project_id else None, self.outcome)
+        if problems:
+            raise ValidationError(problems)
+
     @property
     def latest_report_status_label(self) -> str:
         """The name of `latest_report_status`, which `projects.services.project_results`
         annotates: the status of the indicator's latest report."""
         status = getattr(self, "latest_report_status", None)
         return ReviewStatus(status).label if status else ""
+
+
+OUTSIDE_PROJECT_DATES = _(
+    "The period must lie within the project's dates, from %(first)s to %(last)s."
+)
 
 
 def finished_project_problems(project: Project) -> list[str]:
@@ -525,6 +601,33 @@ class IndicatorReport(Reviewable):
     value_men = models.DecimalField(
         _("of which men and boys"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # Girls and boys (under 18) within the two above: empty where not known
+    # (reports written before they were asked).
+    value_girls = models.DecimalField(
+        _("of whom girls"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Under 18, counted within women and girls; leave empty if not known."),
+    )
+    value_boys = models.DecimalField(
+        _("of whom boys"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Under 18, counted within men and boys; leave empty if not known."),
+    )
+    value_under_15 = models.DecimalField(
+        _("aged under 15"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    value_15_to_24 = models.DecimalField(
+        _("aged 15 to 24"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    value_25_and_over = models.DecimalField(
+        _("aged 25 and over"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     comment = models.TextField(_("comment"), blank=True)
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -545,7 +648,35 @@ class IndicatorReport(Reviewable):
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),
                 name="indicator_report_period_ends_after_start",
-            )
+            ),
+            # The parts of the value, as `projects.services.indicator_report_problems`
+            # checks them with their messages.
+            models.CheckConstraint(
+                condition=models.Q(value_girls__isnull=True)
+                | models.Q(value_girls__gte=0, value_girls__lte=models.F("value_women")),
+                name="indicator_report_girls_within_women",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value_boys__isnull=True)
+                | models.Q(value_boys__gte=0, value_boys__lte=models.F("value_men")),
+                name="indicator_report_boys_within_men",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    value_under_15__isnull=True,
+                    value_15_to_24__isnull=True,
+                    value_25_and_over__isnull=True,
+                )
+                | models.Q(
+                    value_under_15__gte=0,
+                    value_15_to_24__gte=0,
+                    value_25_and_over__gte=0,
+                    value=models.F("value_under_15")
+                    + models.F("value_15_to_24")
+                    + models.F("value_25_and_over"),
+                ),
+                name="indicator_report_age_bands_add_up",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -560,6 +691,63 @@ class IndicatorReport(Reviewable):
 
     def review_problems(self, step: str) -> list[str]:
         return super().review_problems(step) + finished_project_problems(self.indicator.project)
+
+    @property
+    def sex_parts(self) -> list[tuple[str, Decimal | None]]:
+        """The value's parts by sex as (label, value): women, girls, men and
+        boys where girls and boys are known, else women and girls, men and boys."""
+        women_and_girls, men_and_boys = self.value_women, self.value_men
+        if women_and_girls is None and men_and_boys is None:
+            return []
+        if self.value_girls is None or self.value_boys is None:
+            return [
+                (_("Women and girls"), women_and_girls),
+                (_("Men and boys"), men_and_boys),
+            ]
+        return [
+            (_("Women"), women_and_girls - self.value_girls),
+            (_("Girls"), self.value_girls),
+            (_("Men"), men_and_boys - self.value_boys),
+            (_("Boys"), self.value_boys),
+        ]
+
+    @property
+    def age_parts(self) -> list[tuple[str, Decimal]]:
+        """The value's parts by age band as (label, value), where given."""
+        if self.value_under_15 is None:
+            return []
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name)) for name in AGE_BANDS
+        ]
+
+    @staticmethod
+    def period_problems(
+        indicator: Indicator, *, start, end, exclude_pk=None, token=None
+    ) -> dict[str, str]:
+        project = indicator.project
+        return report_period_problems(
+            indicator.reports.all(),
+            start=start,
+            end=end,
+            first=project.reporting_start,
+            last=project.reporting_end,
+            outside=OUTSIDE_PROJECT_DATES,
+            exclude_pk=exclude_pk,
+            token=token,
+        )
+
+    def clean(self) -> None:
+        if self.indicator_id is None:  # an admin form without its record yet
+            return
+        problems = self.period_problems(
+            self.indicator,
+            start=self.period_start,
+            end=self.period_end,
+            exclude_pk=self.pk,
+            token=self.creation_token,
+        )
+        if problems:
+            raise ValidationError(problems)
 
 
 class ProgressReport(Reviewable):
@@ -641,6 +829,43 @@ class ProgressReport(Reviewable):
     def review_problems(self, step: str) -> list[str]:
         return super().review_problems(step) + finished_project_problems(self.project)
 
+    @staticmethod
+    def period_problems(
+        project: Project, *, start, end, is_final: bool, exclude_pk=None, token=None
+    ) -> dict[str, str]:
+        """Progress reports do not overlap one another; the final report,
+        which covers the whole project, is written once."""
+        if is_final:
+            final = project.progress_reports.filter(is_final=True).exclude(pk=exclude_pk)
+            if token:
+                final = final.exclude(creation_token=token)
+            if final.exists():
+                return {"is_final": _("This project already has its final report.")}
+        return report_period_problems(
+            project.progress_reports.filter(is_final=is_final),
+            start=start,
+            end=end,
+            first=project.reporting_start,
+            last=project.reporting_end,
+            outside=OUTSIDE_PROJECT_DATES,
+            exclude_pk=exclude_pk,
+            token=token,
+        )
+
+    def clean(self) -> None:
+        if self.project_id is None:  # an admin form without its record yet
+            return
+        problems = self.period_problems(
+            self.project,
+            start=self.period_start,
+            end=self.period_end,
+            is_final=self.is_final,
+            exclude_pk=self.pk,
+            token=self.creation_token,
+        )
+        if problems:
+            raise ValidationError(problems)
+
 
 class ProjectDocument(Attachment):
     project = models.ForeignKey(
@@ -685,3 +910,54 @@ class IndicatorEvidence(Attachment):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:evidence", args=[self.pk])
+
+
+class IndicatorTarget(PeriodTarget):
+    """The value a project's indicator should reach by the end of a period;
+    the indicator's `target` stays its overall, end-of-project target."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(PeriodTarget.Meta):
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="indicator_target_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="indicator_target_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"], name="indicator_target_once_per_period"
+            ),
+        ]
+
+    @staticmethod
+    def problems(indicator: Indicator, values: dict, *, exclude_pk=None) -> dict[str, str]:
+        """Within the project's dates (actual where known, else planned),
+        overlapping none of the indicator's other targets."""
+        project = indicator.project
+        return target_problems(
+            indicator.targets.all(),
+            values,
+            first=project.actual_start or project.planned_start,
+            last=project.actual_end or project.planned_end,
+            outside=_(
+                "The period must lie within the project's dates, from %(first)s to %(last)s."
+            ),
+            exclude_pk=exclude_pk,
+        )
+
+    def clean(self) -> None:
+        if self.indicator_id is None:
+            return
+        values = {name: getattr(self, name) for name in ("period_start", "period_end", "value")}
+        problems = self.problems(self.indicator, values, exclude_pk=self.pk)
+        if problems:
+            raise ValidationError(problems)

@@ -23,17 +23,20 @@ from funding.models import Contribution, FundingApproval
 from funding.money import format_money
 from projects import workflow
 from projects.models import (
+    AGE_BANDS,
     MALI_LATITUDE,
     MALI_LONGITUDE,
     Indicator,
     IndicatorEvidence,
     IndicatorReport,
+    IndicatorTarget,
     Location,
     ProgressReport,
     ProgressReportAttachment,
     Project,
     ProjectCodeSequence,
     StatusChange,
+    contribution_problems,
 )
 from projects.workflow import RULE_FIELDS, rule_problems
 from regions import access as region_access
@@ -303,11 +306,14 @@ REVIEW_MOVES = {
 
 def may_move(user, project: Project, step: str) -> bool:
     """Whether `user` decides `step` on `project` (not whether it is possible
-    now): the region's staff take the office's steps, headquarters the others."""
+    now): the region's staff take the office's steps, headquarters the others;
+    a returned project is submitted again by the office that submitted it."""
     _method, whose = MOVES[step]
     if whose == "reviewer":
         return access.can_review(user)
-    return region_access.can_edit_region(user, project.region_id)
+    return region_access.can_edit_region(user, project.region_id) and review_rules.may_change(
+        user, project
+    )
 
 
 def _lacking(user, project: Project, step: str) -> list[str]:
@@ -393,13 +399,6 @@ def _raise_problems(problems: dict[str, str]) -> None:
         raise ValidationError(problems)
 
 
-def period_problems(values: dict) -> dict[str, str]:
-    start, end = values.get("period_start"), values.get("period_end")
-    if start and end and end < start:
-        return {"period_end": _("The period cannot end before it starts.")}
-    return {}
-
-
 def location_problems(project: Project, values: dict) -> dict[str, str]:
     """Field → message for a location that does not fit its project: a cercle
     of another region, half a pair of coordinates, coordinates outside Mali."""
@@ -445,14 +444,15 @@ def delete_location(location: Location, *, by) -> None:
     location.delete()
 
 
-def indicator_problems(values: dict) -> dict[str, str]:
-    """A baseline below zero or a target that is not above zero.
+def indicator_problems(values: dict, *, project: Project | None = None) -> dict[str, str]:
+    """A baseline below zero, a target that is not above zero, and (given the
+    `project`) a contribution to an outcome indicator of another region's plan.
 
     The target is only required to be positive, not to exceed the baseline:
     some indicators measure a decrease (incidents, days of closure), and their
     target lies below the baseline. A zero target would give nothing to
     measure progress against."""
-    problems = {}
+    problems = contribution_problems(project, values.get("outcome"))
     baseline, target = values.get("baseline"), values.get("target")
     if baseline is not None and baseline < 0:
         problems["baseline"] = _("The baseline cannot be negative.")
@@ -463,7 +463,7 @@ def indicator_problems(values: dict) -> dict[str, str]:
 
 @transaction.atomic
 def create_indicator(project: Project, *, by, **fields) -> Indicator:
-    _raise_problems(indicator_problems(fields))
+    _raise_problems(indicator_problems(fields, project=project))
     indicator = Indicator(project=project, **fields)
     indicator._history_user = by
     indicator.save()
@@ -472,7 +472,7 @@ def create_indicator(project: Project, *, by, **fields) -> Indicator:
 
 @transaction.atomic
 def edit_indicator(indicator: Indicator, *, by, **fields) -> Indicator:
-    _raise_problems(indicator_problems(fields))
+    _raise_problems(indicator_problems(fields, project=indicator.project))
     for name, value in fields.items():
         setattr(indicator, name, value)
     indicator._history_user = by
@@ -480,26 +480,95 @@ def edit_indicator(indicator: Indicator, *, by, **fields) -> Indicator:
     return indicator
 
 
+SEX_PARTS = ("value_women", "value_men", "value_girls", "value_boys")
+DISAGGREGATED = (*SEX_PARTS, *AGE_BANDS)
+
+
+# --- Targets per period of an indicator -------------------------------------------------
+
+
+@transaction.atomic
+def create_indicator_target(indicator: Indicator, *, by, **fields) -> IndicatorTarget:
+    """A target for one period of `indicator` (within the project's dates,
+    overlapping none of its other targets); the indicator is locked so that
+    two targets of the same period cannot be added at once."""
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).exists()
+    _raise_problems(IndicatorTarget.problems(indicator, fields))
+    target = IndicatorTarget(indicator=indicator, **fields)
+    target._history_user = by
+    target.save()
+    return target
+
+
+@transaction.atomic
+def edit_indicator_target(target: IndicatorTarget, *, by, **fields) -> IndicatorTarget:
+    Indicator.objects.select_for_update().filter(pk=target.indicator_id).exists()
+    _raise_problems(IndicatorTarget.problems(target.indicator, fields, exclude_pk=target.pk))
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target._history_user = by
+    target.save()
+    return target
+
+
+@transaction.atomic
+def delete_indicator_target(target: IndicatorTarget, *, by) -> None:
+    target._history_user = by
+    target.delete()
+
+
 def indicator_report_problems(indicator: Indicator, values: dict) -> dict[str, str]:
-    """The period in the right order, no negative value, and for an indicator
-    disaggregated by sex, both parts given and adding up to the value."""
-    problems = period_problems(values)
-    for name in ("value", "value_women", "value_men"):
+    """No negative value; for an indicator disaggregated by sex, women and
+    girls plus men and boys adding up to the value, and the girls and boys
+    (when given) within them; for one disaggregated by age, the three bands
+    given and adding up to the value. Each message on the field to correct."""
+    problems = {}
+    for name in ("value", *DISAGGREGATED):
         if values.get(name) is not None and values[name] < 0:
             problems[name] = _("A value cannot be negative.")
-    if not indicator.by_sex:
-        return problems
+    if indicator.by_sex:
+        _sex_problems(values, problems)
+    if indicator.by_age:
+        _age_problems(values, problems)
+    return problems
+
+
+def _sex_problems(values: dict, problems: dict) -> None:
     value, women, men = (values.get(name) for name in ("value", "value_women", "value_men"))
     for name, part in (("value_women", women), ("value_men", men)):
         if part is None:
-            problems[name] = _("This indicator is disaggregated by sex: give this value.")
+            problems.setdefault(name, _("This indicator is disaggregated by sex: give this value."))
     if value is not None and women is not None and men is not None and women + men != value:
         problems.setdefault(
             "value",
             _("Women and girls plus men and boys (%(total)s) must add up to the value achieved.")
             % {"total": women + men},
         )
-    return problems
+    within = {
+        "value_girls": (women, _("Girls (%(part)s) cannot outnumber women and girls (%(whole)s).")),
+        "value_boys": (men, _("Boys (%(part)s) cannot outnumber men and boys (%(whole)s).")),
+    }
+    for name, (whole, message) in within.items():
+        part = values.get(name)
+        if part is not None and whole is not None and part > whole:
+            problems.setdefault(name, message % {"part": part, "whole": whole})
+
+
+def _age_problems(values: dict, problems: dict) -> None:
+    bands = [values.get(name) for name in AGE_BANDS]
+    for name, part in zip(AGE_BANDS, bands, strict=True):
+        if part is None:
+            problems.setdefault(name, _("This indicator is disaggregated by age: give this value."))
+    value = values.get("value")
+    if value is not None and None not in bands and sum(bands) != value:
+        problems.setdefault(
+            AGE_BANDS[0],
+            _(
+                "Under 15, 15 to 24 and 25 and over (%(total)s) must add up to the value "
+                "achieved (%(value)s)."
+            )
+            % {"total": sum(bands), "value": value},
+        )
 
 
 def _refuse_if_closed(item: Reviewable) -> None:
@@ -510,10 +579,24 @@ def _refuse_if_closed(item: Reviewable) -> None:
         )
 
 
-def _indicator_report_fields(indicator: Indicator, fields: dict) -> dict:
-    _raise_problems(indicator_report_problems(indicator, fields))
+def _indicator_report_fields(
+    indicator: Indicator, fields: dict, *, exclude_pk=None, token=None
+) -> dict:
+    _raise_problems(
+        IndicatorReport.period_problems(
+            indicator,
+            start=fields.get("period_start"),
+            end=fields.get("period_end"),
+            exclude_pk=exclude_pk,
+            token=token,
+        )
+        | indicator_report_problems(indicator, fields)
+    )
+    # The parts an indicator does not ask for are not kept.
     if not indicator.by_sex:
-        fields = {**fields, "value_women": None, "value_men": None}
+        fields = {**fields, **dict.fromkeys(SEX_PARTS)}
+    if not indicator.by_age:
+        fields = {**fields, **dict.fromkeys(AGE_BANDS)}
     return fields
 
 
@@ -529,8 +612,9 @@ def create_indicator_report(
     """A draft report of the value an indicator reached, with its evidence if
     a file is given; returns (report, created). The same form (token) posted
     twice creates one report and stores its file once."""
-    fields = _indicator_report_fields(indicator, fields)
     with transaction.atomic():
+        _lock_project(indicator.project_id)
+        fields = _indicator_report_fields(indicator, fields, token=token)
         report, created = create_once(
             IndicatorReport, by=by, token=token, indicator=indicator, created_by=by, **fields
         )
@@ -549,7 +633,7 @@ def edit_indicator_report(
     or an approval cannot slip in between the check and the write)."""
     current = IndicatorReport.objects.select_for_update().get(pk=report.pk)
     _refuse_if_closed(current)
-    fields = _indicator_report_fields(report.indicator, fields)
+    fields = _indicator_report_fields(report.indicator, fields, exclude_pk=report.pk)
     for name, value in fields.items():
         setattr(current, name, value)
     current._history_user = by
@@ -559,19 +643,42 @@ def edit_indicator_report(
     return current
 
 
+def _lock_project(project_id: int) -> None:
+    """Two reports on the same period sent at once: the second waits for the
+    first and then finds its period taken."""
+    Project.objects.select_for_update().filter(pk=project_id).exists()
+
+
+def _progress_period_problems(
+    project: Project, fields: dict, *, exclude_pk=None, token=None
+) -> dict:
+    return ProgressReport.period_problems(
+        project,
+        start=fields.get("period_start"),
+        end=fields.get("period_end"),
+        is_final=fields.get("is_final", False),
+        exclude_pk=exclude_pk,
+        token=token,
+    )
+
+
 def create_progress_report(
     project: Project, *, by, token: uuid.UUID | None = None, **fields
 ) -> tuple[ProgressReport, bool]:
     """A draft progress report; returns (report, created)."""
-    _raise_problems(period_problems(fields))
-    return create_once(ProgressReport, by=by, token=token, project=project, created_by=by, **fields)
+    with transaction.atomic():
+        _lock_project(project.pk)
+        _raise_problems(_progress_period_problems(project, fields, token=token))
+        return create_once(
+            ProgressReport, by=by, token=token, project=project, created_by=by, **fields
+        )
 
 
 @transaction.atomic
 def edit_progress_report(report: ProgressReport, *, by, **fields) -> ProgressReport:
     current = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _refuse_if_closed(current)
-    _raise_problems(period_problems(fields))
+    _raise_problems(_progress_period_problems(current.project, fields, exclude_pk=current.pk))
     for name, value in fields.items():
         setattr(current, name, value)
     current._history_user = by

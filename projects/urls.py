@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import money, project_list, record, reports, suggestions
+from projects.views import money, project_list, record, reports, suggestions, targets
 
 app_name = "projects"
 urlpatterns = [
@@ -35,6 +35,10 @@ urlpatterns = [
     path("locations/<int:pk>/delete/", reports.location_delete, name="location_delete"),
     path("<int:pk>/indicators/new/", reports.indicator_create, name="indicator_create"),
     path("indicators/<int:pk>/edit/", reports.indicator_edit, name="indicator_edit"),
+    # An indicator's targets per period
+    path("indicators/<int:pk>/targets/new/", targets.target_create, name="target_create"),
+    path("indicator-targets/<int:pk>/edit/", targets.target_edit, name="target_edit"),
+    path("indicator-targets/<int:pk>/delete/", targets.target_delete, name="target_delete"),
     # Indicator reports and progress reports, reviewed by headquarters
     path(
         "indicators/<int:pk>/reports/new/",

@@ -2,8 +2,9 @@
 
 Every signed-in user reads every plan. Editing is for headquarters officers
 (any region) and the staff of the office that covers the plan's region
-(`editable_regions`); validating and archiving plans and
-reviewing updates is for headquarters. Read-only users get 403.
+(`editable_regions`); a plan or update that headquarters returned, only
+the office that submitted it (`reviews.rules`). Validating and archiving
+plans and reviewing updates is for headquarters. Read-only users get 403.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,15 @@ from django.shortcuts import get_object_or_404
 from accounts import access
 from accounts.roles import EDITOR_ROLES, Role
 from core import cached_figures
-from regions.models import PlanPriority, PlanUpdate, Region, RegionalPlan
+from regions.models import (
+    OutcomeIndicator,
+    OutcomeTarget,
+    PlanPriority,
+    PlanUpdate,
+    Region,
+    RegionalPlan,
+)
+from reviews import rules as review_rules
 
 
 def editable_regions(user) -> QuerySet:
@@ -56,17 +65,20 @@ def _require_region(user, region_id: int) -> None:
 
 
 def can_edit_plan(user, plan: RegionalPlan) -> bool:
-    return plan.region_id in editable_region_ids(user)
+    """Staff of the plan's region; once returned, only the office that sent it."""
+    return plan.region_id in editable_region_ids(user) and review_rules.may_change(user, plan)
 
 
 def get_plan(pk: int) -> RegionalPlan:
-    return get_object_or_404(RegionalPlan.objects.select_related("region"), pk=pk)
+    return get_object_or_404(RegionalPlan.objects.select_related("region", "submitted_by"), pk=pk)
 
 
 def get_plan_for_edit(user, pk: int) -> RegionalPlan:
-    """The plan, if `user` may edit its region's records (else 403)."""
+    """The plan, if `user` may edit its region's records and, once returned,
+    belongs to the office that sent it (else 403)."""
     plan = get_plan(pk)
     _require_region(user, plan.region_id)
+    review_rules.check_may_change(user, plan)
     return plan
 
 
@@ -79,9 +91,29 @@ def get_plan_for_decision(user, pk: int) -> RegionalPlan:
 
 
 def get_priority_for_edit(user, pk: int) -> PlanPriority:
-    priority = get_object_or_404(PlanPriority.objects.select_related("plan__region"), pk=pk)
+    priority = get_object_or_404(
+        PlanPriority.objects.select_related("plan__region", "plan__submitted_by"), pk=pk
+    )
     _require_region(user, priority.plan.region_id)
+    review_rules.check_may_change(user, priority.plan)
     return priority
+
+
+def get_outcome_for_edit(user, pk: int) -> OutcomeIndicator:
+    """An outcome indicator, if `user` may edit its plan's region (else 403)."""
+    outcome = get_object_or_404(
+        OutcomeIndicator.objects.select_related("priority__plan__region"), pk=pk
+    )
+    _require_region(user, outcome.priority.plan.region_id)
+    return outcome
+
+
+def get_outcome_target_for_edit(user, pk: int) -> OutcomeTarget:
+    target = get_object_or_404(
+        OutcomeTarget.objects.select_related("indicator__priority__plan__region"), pk=pk
+    )
+    _require_region(user, target.indicator.priority.plan.region_id)
+    return target
 
 
 def get_update(pk: int) -> PlanUpdate:
@@ -93,10 +125,19 @@ def get_update(pk: int) -> PlanUpdate:
     )
 
 
+def can_edit_update(user, update: PlanUpdate) -> bool:
+    """Staff of the plan's region; once returned, only the office that submitted it."""
+    return update.plan.region_id in editable_region_ids(user) and review_rules.may_change(
+        user, update
+    )
+
+
 def get_update_for_edit(user, pk: int) -> PlanUpdate:
-    """The update, if `user` may edit and submit its region's updates (else 403)."""
+    """The update, if `user` may edit and submit its region's updates and,
+    once returned, belongs to the office that submitted it (else 403)."""
     update = get_update(pk)
-    _require_region(user, update.plan.region_id)
+    if not can_edit_update(user, update):
+        raise PermissionDenied
     return update
 
 

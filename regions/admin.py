@@ -7,6 +7,7 @@ from regions.models import (
     Cercle,
     Office,
     PlanPriority,
+    PlanReportingObligation,
     PlanUpdate,
     PriorityProgress,
     Region,
@@ -34,6 +35,13 @@ class CercleAdmin(admin.ModelAdmin):
     list_filter = ["region"]
     list_select_related = ["region"]
     search_fields = ["name"]
+
+
+@admin.register(PlanReportingObligation)
+class PlanReportingObligationAdmin(SimpleHistoryAdmin):
+    """How often validated plans are updated (`regions.reporting` reads it)."""
+
+    list_display = ["__str__", "frequency", "due_days", "is_active"]
 
 
 @admin.register(Office)

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -13,6 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from core import links
 from core.models import Attachment, BilingualNameMixin, Versioned
+from core.periods import ReportingRule, report_period_problems
+from core.targets import PeriodTarget, target_problems
 from reviews.models import Reviewable, ReviewTrail
 
 
@@ -259,6 +262,25 @@ class RegionalPlan(FSMModelMixin, ReviewTrail, Versioned):
         )
 
 
+class PlanReportingObligation(ReportingRule):
+    """How often the office of a region reports on its validated plan (a plan
+    update per quarter, due so many days after it): every validated plan has
+    its due updates from these (`regions.reporting`)."""
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan reporting obligation")
+        verbose_name_plural = _("plan reporting obligations")
+        ordering = ["frequency"]
+        constraints = [
+            models.UniqueConstraint(fields=["frequency"], name="plan_reporting_obligation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Plan update, %(frequency)s") % {"frequency": self.get_frequency_display()}
+
+
 class PlanPriority(Versioned):
     """A priority axis (axe prioritaire) of a regional plan."""
 
@@ -360,6 +382,35 @@ class PlanUpdate(Reviewable):
     def queue_queryset(cls):
         return super().queue_queryset().select_related("plan__region")
 
+    @staticmethod
+    def period_problems(
+        plan: RegionalPlan, *, start, end, exclude_pk=None, token=None
+    ) -> dict[str, str]:
+        """An update's period lies within its plan's and is reported once."""
+        return report_period_problems(
+            plan.updates.all(),
+            start=start,
+            end=end,
+            first=plan.period_start,
+            last=plan.period_end,
+            outside=_("The period must lie within the plan's dates, from %(first)s to %(last)s."),
+            exclude_pk=exclude_pk,
+            token=token,
+        )
+
+    def clean(self) -> None:
+        if self.plan_id is None:  # an admin form without its record yet
+            return
+        problems = self.period_problems(
+            self.plan,
+            start=self.period_start,
+            end=self.period_end,
+            exclude_pk=self.pk,
+            token=self.creation_token,
+        )
+        if problems:
+            raise ValidationError(problems)
+
     def submission_check(self) -> list[str]:
         reported = (
             self.progress.exclude(narrative="").exists()
@@ -420,3 +471,127 @@ class PlanUpdateAttachment(Attachment):
 
     def get_absolute_url(self) -> str:
         return reverse("regions:update_attachment", args=[self.pk])
+
+
+# --- Results: the outcome indicators of a priority and their targets ----------------
+# What a priority should change, measured in a unit; the indicators of its
+# projects contribute to them (projects.Indicator.outcome) and
+# `portfolio.results` rolls their approved reports up.
+
+
+class OutcomeIndicator(models.Model):
+    """An outcome indicator of a plan priority, with its baseline and its
+    overall target (by the end of the plan); its targets per period are
+    `targets`."""
+
+    priority = models.ForeignKey(
+        PlanPriority,
+        verbose_name=_("priority"),
+        on_delete=models.CASCADE,
+        related_name="outcome_indicators",
+    )
+    title = models.CharField(_("title"), max_length=250)
+    unit = models.CharField(_("unit"), max_length=50)
+    baseline = models.DecimalField(
+        _("baseline"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    target = models.DecimalField(
+        _("overall target"),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("The value to reach by the end of the plan."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome indicator")
+        verbose_name_plural = _("outcome indicators")
+        ordering = ["priority", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target__gt=0), name="outcome_indicator_target_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(baseline__gte=0), name="outcome_indicator_baseline_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        """Outcome indicators and their targets change until the plan is archived:
+        a validated plan gets its results framework as its projects report."""
+        return self.priority.plan.status != RegionalPlan.Status.ARCHIVED
+
+    @staticmethod
+    def value_problems(values: dict) -> dict[str, str]:
+        """A baseline below zero or an overall target that is not above zero."""
+        problems = {}
+        baseline, target = values.get("baseline"), values.get("target")
+        if baseline is not None and baseline < 0:
+            problems["baseline"] = gettext("The baseline cannot be negative.")
+        if target is not None and target <= 0:
+            problems["target"] = gettext("The target must be greater than zero.")
+        return problems
+
+    def clean(self) -> None:
+        problems = self.value_problems({"baseline": self.baseline, "target": self.target})
+        if problems:
+            raise ValidationError(problems)
+
+
+class OutcomeTarget(PeriodTarget):
+    """The value an outcome indicator should reach by the end of a period."""
+
+    indicator = models.ForeignKey(
+        OutcomeIndicator,
+        verbose_name=_("outcome indicator"),
+        on_delete=models.CASCADE,
+        related_name="targets",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(PeriodTarget.Meta):
+        verbose_name = _("outcome target")
+        verbose_name_plural = _("outcome targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="outcome_target_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="outcome_target_not_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period_start"], name="outcome_target_once_per_period"
+            ),
+        ]
+
+    @staticmethod
+    def problems(indicator: OutcomeIndicator, values: dict, *, exclude_pk=None) -> dict[str, str]:
+        """Within the plan's dates, overlapping none of the indicator's other targets."""
+        plan = indicator.priority.plan
+        return target_problems(
+            indicator.targets.all(),
+            values,
+            first=plan.period_start,
+            last=plan.period_end,
+            outside=_("The period must lie within the plan's dates, from %(first)s to %(last)s."),
+            exclude_pk=exclude_pk,
+        )
+
+    def clean(self) -> None:
+        if self.indicator_id is None:
+            return
+        values = {name: getattr(self, name) for name in ("period_start", "period_end", "value")}
+        problems = self.problems(self.indicator, values, exclude_pk=self.pk)
+        if problems:
+            raise ValidationError(problems)

@@ -14,6 +14,8 @@ from core.history import HistoryEntry, history_of
 from core.versioning import create_once, save_versioned
 from regions import access as region_access
 from regions.models import (
+    OutcomeIndicator,
+    OutcomeTarget,
     PlanPriority,
     PlanUpdate,
     PlanUpdateAttachment,
@@ -148,6 +150,10 @@ def create_update(
     if plan.status != RegionalPlan.Status.VALIDATED:
         raise ValidationError(_("Updates are reported on validated plans only."))
     with transaction.atomic():
+        # Two updates of the same period sent at once: the second waits, then
+        # finds the period taken.
+        RegionalPlan.objects.select_for_update().filter(pk=plan.pk).exists()
+        _check_period(plan, fields, token=token)
         update, created = create_once(
             PlanUpdate, by=by, token=token, plan=plan, created_by=by, **fields
         )
@@ -166,12 +172,25 @@ def edit_update(
                 _("This update is %(status)s and can no longer be edited.")
                 % {"status": current.get_review_status_display()}
             )
+        _check_period(current.plan, fields, exclude_pk=current.pk)
         for name, value in fields.items():
             setattr(current, name, value)
         current._history_user = by
         current.save()
         _save_progress(current, progress)
     return current
+
+
+def _check_period(plan: RegionalPlan, fields: dict, *, exclude_pk=None, token=None) -> None:
+    problems = PlanUpdate.period_problems(
+        plan,
+        start=fields.get("period_start"),
+        end=fields.get("period_end"),
+        exclude_pk=exclude_pk,
+        token=token,
+    )
+    if problems:
+        raise ValidationError(problems)
 
 
 def _save_progress(update: PlanUpdate, progress: dict[int, tuple[str, str]]) -> None:
@@ -200,3 +219,77 @@ def attach_to_update(update: PlanUpdate, *, by, upload, title: str = ""):
             % {"status": current.get_review_status_display()}
         )
     return attach_file(PlanUpdateAttachment, by=by, upload=upload, title=title, update=current)
+
+
+# --- Outcome indicators of priorities and their targets ---------------------------------
+# Changed until the plan is archived (`OutcomeIndicator.is_editable`): offices
+# complete a validated plan's results framework as its projects report; every
+# change is kept in the history.
+
+ARCHIVED_PLAN = _("The plan is archived: its results can no longer be changed.")
+
+
+def _require_open(plan: RegionalPlan) -> None:
+    if plan.status == RegionalPlan.Status.ARCHIVED:
+        raise ValidationError(ARCHIVED_PLAN)
+
+
+def _raise(problems: dict[str, str]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def create_outcome(priority: PlanPriority, *, by, **fields) -> OutcomeIndicator:
+    """An outcome indicator of `priority`, with its baseline and overall target."""
+    _require_open(priority.plan)
+    _raise(OutcomeIndicator.value_problems(fields))
+    outcome = OutcomeIndicator(priority=priority, **fields)
+    outcome._history_user = by
+    outcome.save()
+    return outcome
+
+
+@transaction.atomic
+def edit_outcome(outcome: OutcomeIndicator, *, by, **fields) -> OutcomeIndicator:
+    _require_open(outcome.priority.plan)
+    _raise(OutcomeIndicator.value_problems(fields))
+    for name, value in fields.items():
+        setattr(outcome, name, value)
+    outcome._history_user = by
+    outcome.save()
+    return outcome
+
+
+@transaction.atomic
+def create_outcome_target(outcome: OutcomeIndicator, *, by, **fields) -> OutcomeTarget:
+    """A target for one period of `outcome`, within the plan's dates and
+    overlapping none of its other targets (the indicator is locked, so that
+    two targets of one period cannot be added at once)."""
+    _require_open(outcome.priority.plan)
+    OutcomeIndicator.objects.select_for_update().filter(pk=outcome.pk).exists()
+    _raise(OutcomeTarget.problems(outcome, fields))
+    target = OutcomeTarget(indicator=outcome, **fields)
+    target._history_user = by
+    target.save()
+    return target
+
+
+@transaction.atomic
+def edit_outcome_target(target: OutcomeTarget, *, by, **fields) -> OutcomeTarget:
+    outcome = target.indicator
+    _require_open(outcome.priority.plan)
+    OutcomeIndicator.objects.select_for_update().filter(pk=outcome.pk).exists()
+    _raise(OutcomeTarget.problems(outcome, fields, exclude_pk=target.pk))
+    for name, value in fields.items():
+        setattr(target, name, value)
+    target._history_user = by
+    target.save()
+    return target
+
+
+@transaction.atomic
+def delete_outcome_target(target: OutcomeTarget, *, by) -> None:
+    _require_open(target.indicator.priority.plan)
+    target._history_user = by
+    target.delete()

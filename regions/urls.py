@@ -1,6 +1,6 @@
 from django.urls import path
 
-from regions.views import plans, regions, updates
+from regions.views import outcomes, plans, regions, updates
 
 # The region page and a plan's page and report are the read layer's
 # (`portfolio.urls`), in this namespace (`minusma_sr/urls.py`).
@@ -17,6 +17,24 @@ urlpatterns = [
     path("plans/<int:pk>/archive/", plans.plan_archive, name="plan_archive"),
     path("plans/<int:pk>/priorities/new/", plans.priority_create, name="priority_create"),
     path("plans/priorities/<int:pk>/edit/", plans.priority_edit, name="priority_edit"),
+    # Outcome indicators of priorities and their targets per period
+    path("plans/priorities/<int:pk>/outcomes/new/", outcomes.outcome_create, name="outcome_create"),
+    path("plans/outcomes/<int:pk>/edit/", outcomes.outcome_edit, name="outcome_edit"),
+    path(
+        "plans/outcomes/<int:pk>/targets/new/",
+        outcomes.outcome_target_create,
+        name="outcome_target_create",
+    ),
+    path(
+        "plans/outcome-targets/<int:pk>/edit/",
+        outcomes.outcome_target_edit,
+        name="outcome_target_edit",
+    ),
+    path(
+        "plans/outcome-targets/<int:pk>/delete/",
+        outcomes.outcome_target_delete,
+        name="outcome_target_delete",
+    ),
     path("plans/<int:pk>/documents/new/", plans.document_upload, name="plan_document_upload"),
     path("plans/documents/<int:pk>/", plans.document_download, name="plan_document"),
     # Plan updates and their review

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -227,3 +228,19 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} — {self.actor}"
+
+    @classmethod
+    def first_submissions(cls, model, ids) -> dict:
+        """The day each of `model`'s records `ids` was first sent for review
+        (one query): a report sent, returned and sent again counts from its
+        first sending."""
+        rows = (
+            cls.objects.filter(
+                content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+                object_id__in=list(ids),
+                action=cls.Action.SUBMITTED,
+            )
+            .values("object_id")
+            .annotate(first=models.Min("at"))
+        )
+        return {row["object_id"]: timezone.localdate(row["first"]) for row in rows}

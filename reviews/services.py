@@ -3,9 +3,13 @@ projects, regional plans). Every step locks the record, checks its state,
 who acts (`reviews.rules`) and the record's own conditions, records a
 `ReviewEvent` and e-mails the people concerned once committed."""
 
+from collections import defaultdict
+from collections.abc import Iterable
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -14,7 +18,16 @@ from reviews import notifications, rules
 from reviews.models import Reviewable, ReviewEvent, ReviewTrail
 from reviews.rules import WorkflowError
 
-__all__ = ["WorkflowError", "approve", "reopen", "return_for_changes", "submit", "timeline"]
+__all__ = [
+    "WorkflowError",
+    "approve",
+    "latest_return",
+    "latest_returns",
+    "reopen",
+    "return_for_changes",
+    "submit",
+    "timeline",
+]
 
 
 def _locked(item: ReviewTrail) -> ReviewTrail:
@@ -48,7 +61,9 @@ def _step(item: ReviewTrail, step: str, *, by, fields: dict):
     transition = getattr(item, item.REVIEW_STEPS[step])
     if not can_proceed(transition):
         raise WorkflowError(item.state_refusal(step))
-    if step != "submit":
+    if step == "submit":
+        rules.check_may_change(by, item)  # a returned item: its submitter's office only
+    else:
         rules.check_reviewer(by, item)
     for name, value in fields.items():
         setattr(item, name, value)
@@ -62,7 +77,8 @@ def _step(item: ReviewTrail, step: str, *, by, fields: dict):
 
 @transaction.atomic
 def submit(item: ReviewTrail, *, by, comment: str = "", notify: bool = True) -> ReviewTrail:
-    """Send a draft or returned item to headquarters for review.
+    """Send a draft or returned item to headquarters for review; a returned
+    one only from the office that submitted it (`reviews.rules`).
 
     `notify=False` (demo data, imports) sends no e-mail."""
     item, old_state = _step(
@@ -152,3 +168,44 @@ def timeline(item: ReviewTrail) -> models.QuerySet:
         content_type=ContentType.objects.get_for_model(item, for_concrete_model=True),
         object_id=item.pk,
     ).select_related("actor")
+
+
+# The events that send an item back to its submitter: a reviewer's return, or
+# an administrator's reopening of an approved item.
+SENT_BACK = (ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED)
+
+
+def latest_returns(items: Iterable[ReviewTrail]) -> dict[tuple[type, int], ReviewEvent]:
+    """The latest event that sent each of `items` back (who, when, the
+    comment), by (model, primary key), for items of any reviewed models: one
+    query, whatever their number and kinds (a window keeps each item's latest)."""
+    keys_by_model = defaultdict(list)
+    for item in items:
+        keys_by_model[item._meta.concrete_model].append(item.pk)
+    if not keys_by_model:
+        return {}
+    # The content types joined by name: nothing to read first, whatever the cache holds.
+    wanted = models.Q()
+    for model, keys in keys_by_model.items():
+        wanted |= models.Q(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+            object_id__in=keys,
+        )
+    latest_first = models.Window(
+        RowNumber(),
+        partition_by=[models.F("content_type_id"), models.F("object_id")],
+        order_by=[models.F("at").desc(), models.F("pk").desc()],
+    )
+    events = (
+        ReviewEvent.objects.filter(wanted, action__in=SENT_BACK)
+        .annotate(rank=latest_first)
+        .filter(rank=1)
+        .select_related("actor", "content_type")
+    )
+    return {(event.content_type.model_class(), event.object_id): event for event in events}
+
+
+def latest_return(item: ReviewTrail) -> ReviewEvent | None:
+    """The latest event that sent `item` back, or None (one query)."""
+    return latest_returns([item]).get((item._meta.concrete_model, item.pk))

@@ -1,24 +1,31 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.shortcuts import redirect
 
 from accounts import access
 from reviews import rules, services
+from reviews.filters import QueueFilterForm
 from reviews.forms import ApproveForm, ReturnForm
 from reviews.models import ReviewTrail
-from reviews.queue import SECTION_LIMIT, queue_for
+from reviews.queue import SECTION_LIMIT, empty_queue, queue_for
 
 
-@login_required
-@require_safe
-def my_queue(request):
-    context = {
-        "sections": queue_for(request.user),
+def queue_context(request) -> dict:
+    """What `reviews/queue.html` shows of the review queue at `/reviews/`
+    (the page is the read layer's, `portfolio.views.queue`, which adds the
+    reports due): its sections under the filters asked, and the form.
+    `filters` is None when the form is invalid."""
+    form = QueueFilterForm(request.GET)
+    # An invalid filter shows its error and no rows, rather than rows the
+    # person did not ask for (as every list does, core.lists).
+    filters = form.filters() if form.is_valid() else None
+    return {
+        "sections": queue_for(request.user, filters) if filters else empty_queue(),
+        "filters": filters,
+        "form": form,
+        "filtering": form.is_filtering,
         "limit": SECTION_LIMIT,
         "is_reviewer": access.can_review(request.user),
     }
-    return render(request, "reviews/queue.html", context)
 
 
 # --- Helpers for the pages of every reviewed record ------------------------------------
@@ -32,6 +39,7 @@ def review_context(
     return {
         # The review's comments are internal: partners and viewers see none.
         "events": services.timeline(item) if access.sees_review_comments(user) else [],
+        "return_event": return_event(user, item),
         "can_review": item.awaits_review and rules.may_review(user, item),
         # Two forms on one page, each with a `comment`: distinct HTML ids.
         "approve_form": ApproveForm(auto_id="approve_%s"),
@@ -39,6 +47,16 @@ def review_context(
         "approve_url": approve_url,
         "return_url": return_url,
     }
+
+
+def return_event(user, item: ReviewTrail):
+    """What the banner atop a returned item's page shows
+    (`reviews/_returned_banner.html`): the event that sent it back, with who
+    and why; None for any other item, and for partners and viewers, who read
+    no review comment."""
+    if not (rules.is_returned(item) and access.sees_review_comments(user)):
+        return None
+    return services.latest_return(item)
 
 
 def take_step(request, item: ReviewTrail, step: str, *, render_detail, done: dict[str, str]):

@@ -106,3 +106,16 @@ def reader(db):
     tests of lists, filters and exports read as this person; what partners
     may read is tested on its own (tests/security/test_visibility_by_state.py)."""
     return UserFactory(username="reader", role=Role.FUND_MANAGER, office=_office("Bamako"))
+
+
+def read_report_content_types() -> None:
+    """Read the content types of the reports whose first submissions the
+    lists of due reports look up (`reviews.models.ReviewEvent.first_submissions`).
+    Django keeps them in memory once read: a page reads them only in the
+    first request of a process, so a query count reads them first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from projects.models import ProgressReport
+    from regions.models import PlanUpdate
+
+    ContentType.objects.get_for_models(ProgressReport, PlanUpdate)

@@ -31,12 +31,19 @@ TONES = {
     "on_track": "success",
     "delayed": "warning",
     "blocked": "danger",
+    # Results of a plan priority (portfolio.results)
+    "behind": "danger",
+    "no_data": "muted",
 }
 
 
 # Where a kind of record reads a status otherwise: an approved project is
 # under way, not finished.
-KIND_TONES = {"project": {"approved": "info"}}
+KIND_TONES = {
+    "project": {"approved": "info"},
+    # A due report (core.periods.DueState): sent is not yet approved.
+    "due": {"upcoming": "muted", "due": "warning", "overdue": "danger", "submitted": "info"},
+}
 
 
 @register.simple_tag

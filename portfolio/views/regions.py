@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from accounts import access as accounts_access
 from coordination.models import Meeting
 from core.cached_figures import cached
 from funding.figures import delivery_rate
-from portfolio import coverage
+from portfolio import coverage, reporting, results
+from projects.due_links import rows_for
 from projects.models import Project
 from regions.filters import NO_CERCLE
 from regions.models import Region, RegionalPlan
@@ -143,6 +145,10 @@ def region_detail(request, code):
         "region": region,
         "plan": plan,
         "coverage": (coverage.plan_coverage(plan, published_only=published_only) if plan else None),
+        # Results by priority of the plan in force (`portfolio.results`), cached.
+        "results": (
+            results.cached_plan_results(plan, published_only=published_only) if plan else None
+        ),
         # Sums over the region's projects, kept in the figures cache.
         "cercle_groups": cached(
             "region-cercles",
@@ -157,5 +163,12 @@ def region_detail(request, code):
         ),
         "money": cached("region-money", lambda: _money_by_mechanism(region), region.pk),
         "bodies": _bodies_with_next_meeting(region),
+        # What the region's office still owes headquarters: staff only.
+        "sees_due_reports": accounts_access.sees_due_reports(request.user),
+        "due_rows": (
+            rows_for(request.user, reporting.awaited_in_region(region, today=timezone.localdate()))
+            if accounts_access.sees_due_reports(request.user)
+            else []
+        ),
     }
     return render(request, "portfolio/region_detail.html", context)

@@ -4,12 +4,23 @@ form; the rules that must hold whatever the entry point are in
 `projects.services`, and the forms show their messages next to the fields."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_upload
 from core.forms import ModelForm, OnceMixin
 from projects import services
-from projects.models import Indicator, IndicatorReport, Location, ProgressReport, Project
+from projects.models import (
+    AGE_BANDS,
+    Aggregation,
+    Indicator,
+    IndicatorReport,
+    IndicatorTarget,
+    Location,
+    ProgressReport,
+    Project,
+)
+from regions.models import OutcomeIndicator, RegionalPlan
 
 
 def _date_input():
@@ -55,17 +66,59 @@ class LocationForm(_ModelValuesMixin, ModelForm):
 
 
 class IndicatorForm(_ModelValuesMixin, ModelForm):
+    """An indicator of the project of its instance (`Indicator(project=...)`
+    for a new one): the outcome indicators offered are those of the plans of
+    the project's region; the model's `clean` checks it whatever the path."""
+
     class Meta:
         model = Indicator
-        fields = ["title", "unit", "baseline", "target", "by_sex"]
+        fields = [
+            "title",
+            "unit",
+            "baseline",
+            "target",
+            "by_sex",
+            "by_age",
+            "outcome",
+            "aggregation",
+        ]
         help_texts = {
             "unit": _("What is counted: people, wells, classrooms, hectares…"),
-            "target": _("Greater than zero; it may lie below the baseline for a decrease."),
-            "by_sex": _("Reports then give the value for women and girls and for men and boys."),
+            "target": _(
+                "The overall target, by the end of the project. Greater than zero; it may lie "
+                "below the baseline for a decrease."
+            ),
+            "by_sex": _(
+                "Reports then give the value for women and girls and for men and boys, and "
+                "of them the girls and boys."
+            ),
+            "by_age": _("Reports then give the value for ages under 15, 15 to 24 and 25 and over."),
+            "aggregation": _(
+                "How the approved reports add up, here and in the outcome indicator: a sum "
+                "when each report counts its own period, the latest report when each gives "
+                "the total so far."
+            ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        project = self.instance.project
+        outcomes = OutcomeIndicator.objects.filter(
+            Q(priority__plan__region=project.region_id)
+            & ~Q(priority__plan__status=RegionalPlan.Status.ARCHIVED)
+            | Q(pk=self.instance.outcome_id)
+        ).select_related("priority__plan")
+        field = self.fields["outcome"]
+        field.queryset = outcomes.order_by("priority__plan__period_start", "priority__code", "pk")
+        field.label_from_instance = lambda outcome: f"{outcome.priority.code} — {outcome.title}"
+        field.empty_label = _("None")
+        # Left out (a form of before contributions existed): the latest report.
+        self.fields["aggregation"].required = False
 
     def clean(self):
         cleaned_data = super().clean()
+        if not cleaned_data.get("aggregation") and "aggregation" not in self.errors:
+            cleaned_data["aggregation"] = Aggregation.LATEST
         self.add_problems(services.indicator_problems(cleaned_data))
         return cleaned_data
 
@@ -84,7 +137,17 @@ class IndicatorReportForm(_ModelValuesMixin, ModelForm):
 
     class Meta:
         model = IndicatorReport
-        fields = ["period_start", "period_end", "value", "value_women", "value_men", "comment"]
+        fields = [
+            "period_start",
+            "period_end",
+            "value",
+            "value_women",
+            "value_girls",
+            "value_men",
+            "value_boys",
+            *AGE_BANDS,
+            "comment",
+        ]
         widgets = {
             "period_start": _date_input(),
             "period_end": _date_input(),
@@ -99,7 +162,11 @@ class IndicatorReportForm(_ModelValuesMixin, ModelForm):
         # Required by the services' rule when the indicator is disaggregated
         # by sex (one message, theirs); not asked at all otherwise.
         if not indicator.by_sex:
-            del self.fields["value_women"], self.fields["value_men"]
+            for name in services.SEX_PARTS:
+                del self.fields[name]
+        if not indicator.by_age:
+            for name in AGE_BANDS:
+                del self.fields[name]
 
     def clean_evidence(self):
         upload = self.cleaned_data["evidence"]
@@ -162,9 +229,19 @@ class ProgressReportForm(_ModelValuesMixin, ModelForm):
         for name in self.REACHED:
             if cleaned_data.get(name) is None and name not in self.errors:
                 cleaned_data[name] = 0
-        self.add_problems(services.period_problems(cleaned_data))
         return cleaned_data
 
 
 class ProgressReportCreateForm(OnceMixin, ProgressReportForm):
     """The same form with a one-time token: posted twice, it creates one report."""
+
+
+class IndicatorTargetForm(ModelForm):
+    """A target for one period of an indicator: the view gives it an instance
+    attached to the indicator, so that the model's rule (`IndicatorTarget.clean`,
+    which Django admin asks too) shows its messages next to the fields."""
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["period_start", "period_end", "value"]
+        widgets = {"period_start": _date_input(), "period_end": _date_input()}

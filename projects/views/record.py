@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -17,7 +18,8 @@ from core.forms import AttachmentForm, show_errors
 from core.history import history_of
 from core.versioning import EditConflict
 from core.views import posted
-from projects import access, services
+from projects import access, reporting, services
+from projects.due_links import rows_for
 from projects.forms.record import (
     STEP_LABELS,
     BudgetForm,
@@ -30,6 +32,7 @@ from projects.forms.record import (
 from projects.models import Project, ProjectDocument, StatusChange
 from projects.views.money import money_summary
 from regions import access as region_access
+from reviews import views as review_views
 from reviews import visibility
 
 
@@ -65,7 +68,9 @@ def project_detail(request, pk):
     user = request.user
     # The project alone for its title, access check and the person's steps;
     # the sections read it again with what they show, when not kept.
-    project = visibility.check_visible(user, get_object_or_404(Project, pk=pk))
+    project = visibility.check_visible(
+        user, get_object_or_404(Project.objects.select_related("submitted_by"), pk=pk)
+    )
     can_edit = access.can_edit_project(user, project)
     context = {
         "project": project,
@@ -74,6 +79,8 @@ def project_detail(request, pk):
         # Who may take a step depends on the person (the four-eyes rule):
         # decided here, outside the sections kept for everyone alike.
         "moves": services.steps_decided_by(user, project),
+        # Why it was returned, above the kept sections (none for partners).
+        "return_event": review_views.return_event(user, project),
         "sections": render_cache.section(
             "project",
             "projects/_project_sections.html",
@@ -110,7 +117,17 @@ def _sections_context(project: Project, user, *, can_edit: bool) -> dict:
         "can_edit": can_edit,
         "can_edit_money": can_edit or access.can_edit_money(user, project),
         "show_coordinates": access.can_see_exact_coordinates(user),
+        "sees_due_reports": accounts_access.sees_due_reports(user),
+        "due_rows": _due_rows(project, user),
     }
+
+
+def _due_rows(project: Project, user) -> list:
+    """The reports the project owes by today, in every state (internal: none
+    for partners and viewers). The section is kept for the day only."""
+    if not accounts_access.sees_due_reports(user):
+        return []
+    return rows_for(user, reporting.due_reports([project], today=timezone.localdate()))
 
 
 @login_required

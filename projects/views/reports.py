@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -19,7 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts import access as accounts_access
 from core import files
 from core.forms import AttachmentForm
-from projects import access, services
+from core.views import period_initial
+from projects import access, reporting, services
 from projects.forms.reports import (
     IndicatorForm,
     IndicatorReportCreateForm,
@@ -177,7 +179,8 @@ def _render_indicator_report(request, report: IndicatorReport, *, return_form=No
         "project": indicator.project,
         "evidence": report.evidence.select_related("uploaded_by"),
         "other_reports": indicator.reports.exclude(pk=report.pk),
-        "can_edit": report.is_editable and access.can_edit_project(request.user, indicator.project),
+        "can_edit": report.is_editable
+        and access.can_edit_report(request.user, report, indicator.project),
         **_review_context(request, report, "projects:indicator_report_step", return_form),
     }
     return render(request, "projects/indicator_report_detail.html", context)
@@ -198,6 +201,7 @@ def indicator_report_create(request, pk):
         request.FILES or None,
         instance=IndicatorReport(indicator=indicator),
         indicator=indicator,
+        initial=period_initial(request),
     )
     if request.method == "POST" and form.is_valid():
         report, created = services.create_indicator_report(
@@ -212,7 +216,12 @@ def indicator_report_create(request, pk):
         else:
             messages.info(request, _("This form had already been sent: the report exists once."))
         return redirect(report)
-    context = {"project": indicator.project, "indicator": indicator, "form": form}
+    context = {
+        "project": indicator.project,
+        "indicator": indicator,
+        "form": form,
+        "due_periods": reporting.open_indicator_periods(indicator, today=timezone.localdate()),
+    }
     return render(request, "projects/indicator_report_form.html", context)
 
 
@@ -271,7 +280,8 @@ def _render_progress_report(request, report: ProgressReport, *, return_form=None
         "report": report,
         "project": report.project,
         "attachments": report.attachments.select_related("uploaded_by"),
-        "can_edit": report.is_editable and access.can_edit_project(request.user, report.project),
+        "can_edit": report.is_editable
+        and access.can_edit_report(request.user, report, report.project),
         **_review_context(request, report, "projects:progress_report_step", return_form),
     }
     return render(request, "projects/progress_report_detail.html", context)
@@ -287,7 +297,13 @@ def progress_report_detail(request, pk):
 @login_required
 def progress_report_create(request, pk):
     project = access.get_project_for_edit(request.user, pk)
-    form = ProgressReportCreateForm(_data(request), instance=ProgressReport(project=project))
+    initial = period_initial(request)
+    if request.GET.get("is_final") == "1":
+        # A link to the project's completion report.
+        initial["is_final"] = True
+    form = ProgressReportCreateForm(
+        _data(request), instance=ProgressReport(project=project), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         report, created = services.create_progress_report(
             project, by=request.user, token=form.cleaned_data["token"], **form.model_values()
@@ -297,7 +313,12 @@ def progress_report_create(request, pk):
         else:
             messages.info(request, _("This form had already been sent: the report exists once."))
         return redirect(report)
-    return render(request, "projects/progress_report_form.html", {"project": project, "form": form})
+    context = {
+        "project": project,
+        "form": form,
+        "due_periods": reporting.open_periods(project, today=timezone.localdate()),
+    }
+    return render(request, "projects/progress_report_form.html", context)
 
 
 @login_required

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 
 from django import forms
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form, ModelForm, OnceMixin
 from regions.models import PlanPriority, PlanUpdate, PriorityProgress
@@ -22,13 +21,6 @@ class PlanUpdateForm(ModelForm):
             "risks": forms.Textarea(attrs={"rows": 4}),
             "access_constraints": forms.Textarea(attrs={"rows": 4}),
         }
-
-    def clean(self):
-        cleaned_data = super().clean()
-        start, end = cleaned_data.get("period_start"), cleaned_data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("The period cannot end before it starts."))
-        return cleaned_data
 
     def update_fields(self) -> dict:
         """The cleaned values, as keyword arguments for the services."""

@@ -10,13 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from core import files
 from core.forms import AttachmentForm
-from regions import access, services
+from core.views import period_initial
+from regions import access, reporting, services
 from regions.forms.updates import PlanUpdateCreateForm, PlanUpdateForm, ProgressForm
 from regions.models import PlanUpdate, PlanUpdateAttachment, RegionalPlan
 from reviews import views as review_views
@@ -45,7 +47,7 @@ def _render_detail(request, update: PlanUpdate, *, return_form=None):
         "update": update,
         "progress": update.progress.select_related("priority"),
         "attachments": update.attachments.select_related("uploaded_by"),
-        "can_edit": update.is_editable and access.can_edit_plan(user, update.plan),
+        "can_edit": update.is_editable and access.can_edit_update(user, update),
         **review_views.review_context(
             request,
             update,
@@ -69,7 +71,9 @@ def update_create(request, pk):
     if plan.status != RegionalPlan.Status.VALIDATED:
         messages.error(request, _("Updates are reported on validated plans only."))
         return redirect(plan)
-    form = PlanUpdateCreateForm(_data(request), instance=PlanUpdate(plan=plan))
+    form = PlanUpdateCreateForm(
+        _data(request), instance=PlanUpdate(plan=plan), initial=period_initial(request)
+    )
     progress_form = ProgressForm(_data(request), priorities=list(plan.priorities.all()))
     if request.method == "POST" and all([form.is_valid(), progress_form.is_valid()]):
         update, created = services.create_update(
@@ -84,7 +88,12 @@ def update_create(request, pk):
         else:
             messages.info(request, _("This form had already been sent: the update exists once."))
         return redirect(update)
-    context = {"plan": plan, "form": form, "progress_form": progress_form}
+    context = {
+        "plan": plan,
+        "form": form,
+        "progress_form": progress_form,
+        "due_periods": reporting.open_periods(plan, today=timezone.localdate()),
+    }
     return render(request, "regions/update_form.html", context)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from funding.models import Mechanism
 from projects.models import Project
 from regions.models import Pillar, Region
-from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
+from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES, read_report_content_types
 from tests.factories import (
     DecisionFactory,
     ExpenditureFactory,
@@ -269,11 +269,16 @@ def test_query_count_does_not_grow_with_the_data(
         ExpenditureFactory(project=project)
     DecisionFactory(owner_user=hq_user, due_date=TODAY - datetime.timedelta(days=1))
     client = client_for(hq_user)
+    read_report_content_types()
 
     # Portfolio: projects by status, by region, by pillar; approved, transferred
     # and spent by mechanism; the mechanisms with their projects; beneficiaries
     # targeted and reached (9). For the person: the regions they edit (for the order), projects
     # ending soon, the QIP mechanism's limit, late QIPs, overdue decisions,
-    # next meetings (6). The filter form's region choices (1).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16):
+    # next meetings (6). The filter form's region choices (1). The reports
+    # overdue (`portfolio.reporting.due_for_user`): the projects that report,
+    # their mechanisms' obligations, their progress reports (none answers, so
+    # no first submission is read), the plans that report (none), and the
+    # regions the person writes for, for the "Report" links (5).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + 5):
         assert client.get("/").status_code == 200

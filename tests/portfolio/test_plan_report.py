@@ -268,8 +268,10 @@ def test_report_costs_the_same_number_of_queries_whatever_the_rows(
     # The plan with its region; its priorities' figures (projects counted and
     # money summed, the plan's totals added up from them); the priorities;
     # their projects with mechanism and money; the latest approved update
-    # (with its reviewer); its progress with the priorities.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 6):
+    # (with its reviewer); its progress with the priorities. Its results by
+    # priority (`portfolio.results`): the people reached by priority and in
+    # all, the priorities, their outcome indicators (none here) (4).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 6 + 4):
         response = client.get(f"/plans/{plan.pk}/report/")
     assert len(response.context["coverage"].priorities) == 2 + 2 * n
     assert len(response.context["update"].progress.all()) == 2 + 2 * n

@@ -13,7 +13,7 @@ from django.utils import timezone
 from coordination.models import CoordinationBody
 from funding.models import Mechanism
 from regions.models import Cercle, Office, Region
-from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
+from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES, read_report_content_types
 from tests.factories import (
     BodyFactory,
     ExpenditureFactory,
@@ -366,14 +366,19 @@ def test_region_page_costs_the_same_number_of_queries_whatever_the_rows(
 ):
     client = client_for(reader)
     _more_rows(n)
+    read_report_content_types()
     # The region, its offices (with heads), its cercles; the plan in force, its
     # priorities' figures (projects counted and money summed), its
     # priorities; the cercles with their projects counted, their first
     # projects, the count and first of the projects without a cercle; the
     # region's project totals; the money by mechanism (approved, transferred,
     # spent: one grouped query each); the coordination bodies, their next
-    # meetings.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16):
+    # meetings. The reports awaited from its office: its projects that report
+    # (none) and plans that report, the plan obligations, their updates (none,
+    # so no first submission is read) (4). The results by priority of the
+    # plan in force (`portfolio.results`): the people reached by priority and
+    # in all, the priorities, their outcome indicators (none here) (4).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + 4 + 4):
         response = client.get("/regions/ML-7/")
     assert len(response.context["coverage"].priorities) == 2 * n
     assert CoordinationBody.objects.filter(region__code="ML-7").count() == n

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from regions.models import Region, RegionalPlan
-from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
+from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES, read_report_content_types
 from tests.factories import PlanFactory, PriorityFactory, ProjectFactory
 
 
@@ -167,6 +167,7 @@ def test_plan_page_query_count_does_not_grow_with_projects(
     client = client_for(gao_officer)
     plan = _region_with_projects(n)
     ContentType.objects.get_for_model(RegionalPlan)  # warms the content-type cache
+    read_report_content_types()
     # The page: the plan with its region, its priorities' figures (projects
     # counted, USD budgets and money summed), the priorities, their first
     # projects (the priorities again, then a window over their projects),
@@ -175,7 +176,11 @@ def test_plan_page_query_count_does_not_grow_with_projects(
     # region is one of the user's office (the projects they read among the
     # first, `reviews.visibility.reads_published_only`), its review timeline
     # (with actors). The plan's totals are added up from its priorities' figures.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12):
+    # The updates it owes: the plan obligations, its updates (none, so no
+    # first submission is read), the regions the person writes for (3). Its
+    # results by priority (`portfolio.results`): the people reached by
+    # priority and in all, the priorities, their outcome indicators (4).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12 + 3 + 4):
         response = client.get(f"/plans/{plan.pk}/")
     assert len(response.context["priorities"]) == 2 * n
 
@@ -186,13 +191,19 @@ def test_region_page_query_count_does_not_grow_with_projects(
 ):
     client = client_for(reader)
     _region_with_projects(n)
+    read_report_content_types()
     # The page: the region, its offices (with heads), its cercles; the plan in
     # force, its priorities' figures (projects counted, money summed) and its
     # priorities; the cercles with their projects counted (none has any
     # here, so no first projects are read), the count and the first of the
     # projects without a cercle, the region's totals; the money by mechanism
     # (approved, transferred, spent: one grouped query each); the coordination
-    # bodies (none here, so no meetings are read).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 14):
+    # bodies (none here, so no meetings are read). The reports awaited from
+    # its office: its projects that report (none), its plans that report, the
+    # plan obligations, their updates (none, so no first submission is read) (4).
+    # The results by priority of the plan in force (`portfolio.results`): the
+    # people reached by priority and in all, the priorities, their outcome
+    # indicators (4).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 14 + 4 + 4):
         response = client.get("/regions/ML-7/")
     assert response.context["project_totals"]["count"] == 2 * n

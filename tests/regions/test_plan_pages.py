@@ -8,7 +8,7 @@ from django.conf import settings
 
 from regions.models import Pillar, PlanDocument, Region, RegionalPlan
 from reviews.models import ReviewStatus
-from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES
+from tests.conftest import NAVIGATION_QUERIES, SIGNED_IN_QUERIES, read_report_content_types
 from tests.factories import PlanFactory, PlanUpdateFactory, PriorityFactory, UserFactory
 
 
@@ -352,6 +352,7 @@ def _plan_with_rows(n: int) -> RegionalPlan:
 def test_plan_page_query_count_does_not_grow(client_for, gao_officer, django_assert_num_queries, n):
     client = client_for(gao_officer)
     plan = _plan_with_rows(n)
+    read_report_content_types()
     # The page: the plan with its region, its priorities' figures (projects
     # counted, USD budgets and money summed), the priorities, their first
     # projects (the priorities again, then a window over their projects),
@@ -360,8 +361,13 @@ def test_plan_page_query_count_does_not_grow(client_for, gao_officer, django_ass
     # whether the user may edit the plan's region, whether the plan's region
     # is one of the user's office (the projects they read among the first,
     # `reviews.visibility.reads_published_only`), its review timeline (with
-    # actors). Its total cost is added up from the priorities' figures.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12):
+    # actors). Its total cost is added up from the priorities' figures. The
+    # updates it owes: the plan obligations, its updates, the days they were
+    # first submitted, the regions the person writes for ("Report" links) (4).
+    # Its results by priority (`portfolio.results`): the people reached by
+    # priority and in all, the priorities, their outcome indicators (none
+    # here: tests/portfolio/test_results_pages.py counts them with rows) (4).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 12 + 4 + 4):
         response = client.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) >= 2 * n

@@ -25,6 +25,7 @@ from accounts.roles import Role
 from coordination.models import MeetingDocument
 from core.files import attach_file
 from funding.models import Mechanism
+from portfolio.models import ReminderSent
 from projects.models import (
     IndicatorEvidence,
     Location,
@@ -61,6 +62,11 @@ from tests.factories import (
     ProjectFactory,
     TrancheFactory,
     UserFactory,
+)
+from tests.factories_results import (
+    IndicatorTargetFactory,
+    OutcomeIndicatorFactory,
+    OutcomeTargetFactory,
 )
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -170,6 +176,9 @@ def _region_records(portal: Portal, variant: str, region: Region) -> None:
     plan = PlanFactory(region=region, created_by=officer)
     records["plan", variant] = plan
     records["priority", variant] = PriorityFactory(plan=plan)
+    outcome = OutcomeIndicatorFactory(priority=records["priority", variant])
+    records["outcome", variant] = outcome
+    records["outcome_target", variant] = OutcomeTargetFactory(indicator=outcome)
     records["plan_document", variant] = _attach(PlanDocument, officer, "plan.pdf", plan=plan)
 
     validated = PlanFactory(
@@ -205,6 +214,7 @@ def _region_records(portal: Portal, variant: str, region: Region) -> None:
     LocationFactory(project=project, place="Marché", latitude=PUBLIC_LATITUDE)
     indicator = IndicatorFactory(project=project)
     records["indicator", variant] = indicator
+    records["indicator_target", variant] = IndicatorTargetFactory(indicator=indicator)
     indicator_report = IndicatorReportFactory(indicator=indicator, created_by=officer)
     records["indicator_report", variant] = indicator_report
     records["evidence", variant] = _attach(
@@ -248,7 +258,8 @@ def _money(portal: Portal) -> None:
 
 
 def _admin_only(portal: Portal) -> None:
-    """Records that only Django admin shows: a review event, sign-in logs."""
+    """Records that only Django admin shows: a review event, sign-in logs, a
+    reminder sent."""
     officer, hq = portal.users["gao_officer"], portal.users["hq_officer"]
     submitted = PriorityProgressFactory(
         update__plan=portal["validated_plan", "gao"], update__created_by=officer
@@ -265,6 +276,7 @@ def _admin_only(portal: Portal) -> None:
     AccessAttempt.objects.create(**access, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**access)
     AccessFailureLog.objects.create(**access)
+    ReminderSent.objects.create(recipient=officer, key="digest", occasion="digest-2027-W17")
 
 
 def build_portal() -> Portal:

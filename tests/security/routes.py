@@ -185,8 +185,17 @@ TABLE = [
     rule("coordination:body_feed", public=True, methods=("GET",), target="body", args=_feed),
     # --- Every signed-in person ------------------------------------------------------
     rule("password_change", allowed=SIGNED_IN),
+    # One's own profile, and turning one's own weekly digest on or off.
+    reads("profile"),
+    rule("profile_digest", allowed=SIGNED_IN, methods=("POST",)),
     # Who changed what: administrators only.
     rule("audit", allowed=ADMINISTRATORS, methods=("GET",)),
+    # How punctually the offices report, and its files: headquarters and administrators.
+    rule(
+        "portfolio:compliance*",
+        allowed=frozenset({"hq_officer", "fund_manager", "administrator"}),
+        methods=("GET",),
+    ),
     reads("password_change_done", "dashboard", "reviews:queue", "portfolio:glossary"),
     reads("regions:list", "regions:plans"),
     reads("regions:detail", target="region", key="code"),
@@ -260,6 +269,20 @@ TABLE = [
         allowed=REGION_EDITORS,
     ),
     rule("regions:priority_edit", target="priority", allowed=REGION_EDITORS),
+    rule("regions:outcome_create", target="priority", allowed=REGION_EDITORS),
+    rule(
+        "regions:outcome_edit",
+        "regions:outcome_target_create",
+        target="outcome",
+        allowed=REGION_EDITORS,
+    ),
+    rule("regions:outcome_target_edit", target="outcome_target", allowed=REGION_EDITORS),
+    rule(
+        "regions:outcome_target_delete",
+        target="outcome_target",
+        methods=("POST",),
+        allowed=REGION_EDITORS,
+    ),
     rule("regions:update_create", target="validated_plan", allowed=REGION_EDITORS),
     rule(
         "regions:update_edit",
@@ -292,6 +315,14 @@ TABLE = [
         allowed=REGION_EDITORS,
     ),
     rule("projects:indicator_report_edit", target="indicator_report", allowed=REGION_EDITORS),
+    rule("projects:target_create", target="indicator", allowed=REGION_EDITORS),
+    rule("projects:target_edit", target="indicator_target", allowed=REGION_EDITORS),
+    rule(
+        "projects:target_delete",
+        target="indicator_target",
+        methods=("POST",),
+        allowed=REGION_EDITORS,
+    ),
     rule(
         "projects:progress_report_edit",
         "projects:report_attachment_upload",
@@ -438,15 +469,18 @@ NO_ADD = [f"admin:funding_{model}_add" for model in MONEY_MODELS] + [
     "admin:axes_accessattempt_add",
     "admin:axes_accesslog_add",
     "admin:axes_accessfailurelog_add",
+    "admin:portfolio_remindersent_add",
 ]
 VIEW_ONLY = [f"admin:funding_{model}_change" for model in MONEY_MODELS] + [
     "admin:reviews_reviewevent_change",
+    "admin:portfolio_remindersent_change",
 ]
 NO_DELETE = [
     "admin:regions_planupdate_delete",
     "admin:projects_progressreport_delete",
     "admin:projects_indicatorreport_delete",
     "admin:reviews_reviewevent_delete",
+    "admin:portfolio_remindersent_delete",
     # The test portal's pledge has a deposit, its approval a tranche, its
     # tranche an expenditure: each is needed by another amount.
     "admin:funding_contribution_delete",

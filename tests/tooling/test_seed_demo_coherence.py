@@ -18,10 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from coordination.models import Decision
+from core.periods import DueState
 from funding.models import Expenditure, Mechanism
 from funding.services import project_totals
 from portfolio import coverage, ledgers
+from projects import reporting as projects_reporting
 from projects.models import IndicatorReport, ProgressReport, Project, StatusChange
+from regions import reporting as regions_reporting
 from regions.models import Office, PlanPriority, PlanUpdate, RegionalPlan
 
 NORTH = ["ML-5", "ML-6", "ML-7", "ML-8"]
@@ -164,7 +167,9 @@ def test_decisions_naming_a_project_or_plan_are_taken_by_a_body_of_its_region():
 
 
 def test_people_reached_grow_report_after_report_within_the_targets():
-    reports = ProgressReport.objects.select_related("project").order_by("project", "period_start")
+    reports = ProgressReport.objects.select_related("project").order_by(
+        "project", "is_final", "period_start"
+    )
     previous = {}
     for report in reports:
         project = report.project
@@ -235,7 +240,7 @@ def test_completed_and_closed_projects_have_one_approved_final_report_their_last
     finished = Project.objects.filter(status__in=["completed", "closed"])
     assert finished.count() >= 10
     for project in finished:
-        reports = list(project.progress_reports.order_by("period_start"))
+        reports = list(project.progress_reports.order_by("is_final", "period_start"))
         finals = [report for report in reports if report.is_final]
         assert finals == reports[-1:], project.code
         final = finals[0]
@@ -257,3 +262,17 @@ def test_closed_projects_are_reconciled_and_have_no_report_pending():
         indicator_reports = IndicatorReport.objects.filter(indicator__project=project)
         assert indicator_reports.exists(), project.code
         assert not indicator_reports.filter(review_status__in=PENDING).exists(), project.code
+
+
+def test_every_regional_office_has_reports_due_overdue_late_and_on_time(demo):
+    """What headquarters chases and the compliance page counts, in every office."""
+    today = timezone.localdate()
+    owed = projects_reporting.due_reports(Project.objects.all(), today=today)
+    owed += regions_reporting.due_updates(RegionalPlan.objects.all(), today=today)
+    for office in Office.objects.filter(is_headquarters=False).prefetch_related("regions"):
+        regions = {region.pk for region in office.regions.all()}
+        theirs = [due for due in owed if due.region_id in regions]
+        states = {due.state for due in theirs}
+        assert {DueState.DUE, DueState.OVERDUE} <= states, office.name
+        assert any(due.on_time is True for due in theirs), office.name
+        assert any(due.on_time is False for due in theirs), office.name

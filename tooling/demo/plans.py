@@ -17,8 +17,16 @@ from django.utils import timezone
 from accounts.models import User
 from portfolio import coverage
 from regions import services
-from regions.models import Pillar, PlanUpdate, PriorityProgress, Region, RegionalPlan
+from regions.models import (
+    Pillar,
+    PlanReportingObligation,
+    PlanUpdate,
+    PriorityProgress,
+    Region,
+    RegionalPlan,
+)
 from reviews import services as review_services
+from tooling.demo import dates
 
 P = Pillar
 
@@ -213,20 +221,24 @@ def _set_costs(plan: RegionalPlan, author, shares: dict[str, int]) -> None:
         )
 
 
-def past_quarters(today: datetime.date, count: int) -> list[tuple[datetime.date, datetime.date]]:
-    """The last `count` calendar quarters over by `today`, the oldest first."""
-    quarters = []
-    end = datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1) - datetime.timedelta(days=1)
-    for _number in range(count):
-        start = datetime.date(end.year, end.month - 2, 1)
-        quarters.insert(0, (start, end))
-        end = start - datetime.timedelta(days=1)
-    return quarters
-
-
 def _seed_updates(plan, author, hq, states, today) -> None:
+    """An update for every quarter of the plan over by today: the older ones
+    approved, sent on time or late; the latest in `states`. The quarter
+    before those was never reported: it is overdue."""
     priorities = list(plan.priorities.all())
-    for (start, end), state in zip(past_quarters(today, len(states)), states, strict=True):
+    obligation = PlanReportingObligation.objects.filter(is_active=True).first()
+    if obligation is None:
+        return
+    quarters = [
+        period
+        for period in obligation.periods_for(plan.period_start, plan.period_end)
+        if period.end < today
+    ]
+    never_reported = len(quarters) - len(states) - 1
+    states = ["approved"] * (len(quarters) - len(states)) + list(states)
+    for number, (period, state) in enumerate(zip(quarters, states, strict=False)):
+        if number == never_reported:
+            continue
         progress = {
             priority.pk: (PROGRESS[i % len(PROGRESS)], f"Avancement de l'axe {priority.code}.")
             for i, priority in enumerate(priorities)
@@ -235,8 +247,8 @@ def _seed_updates(plan, author, hq, states, today) -> None:
             plan,
             by=author,
             progress=progress,
-            period_start=start,
-            period_end=end,
+            period_start=period.start,
+            period_end=period.end,
             narrative="Les activités ont progressé malgré les contraintes d'accès.",
             risks="Engins explosifs sur les axes secondaires ; saison des pluies.",
             access_constraints="Escortes nécessaires au-delà de 30 km du chef-lieu.",
@@ -253,6 +265,8 @@ def _seed_updates(plan, author, hq, states, today) -> None:
             )
         elif state == "approved":
             review_services.approve(update, by=hq, notify=False)
+        sent = dates.sent_on(period.due_on, plan.pk + number, today)
+        dates.backdate(update, submitted=sent, today=today)
 
 
 def updates_by_state() -> dict[str, int]:

@@ -4,7 +4,8 @@ mechanisms, with locations, indicators and reports in every review state.
 Dates follow today's: projects in the pipeline start in the coming months,
 ongoing ones are under way (or just past their planned end), completed and
 closed ones have ended, with actual dates to match. Each started project
-reports every quarter, people reached adding up towards its targets.
+reports on the periods its mechanism asks, people reached adding up towards
+its targets; most reports are sent on time, some late, a few not at all.
 
 Every step is taken through the portal's services, in the order their rules
 ask: a project is created, submitted and approved here (or cancelled, with a
@@ -23,11 +24,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from coordination.models import Organisation
-from funding.models import Mechanism
+from core.periods import Frequency, periods
+from funding.models import Mechanism, ReportingObligation
 from projects import services
 from projects.models import GenderMarker, Location, Project
 from regions.models import Pillar, PlanPriority, Region
 from reviews import services as review_services
+from tooling.demo import dates
 
 P = Pillar
 # (title, pillar, indicator title, unit)
@@ -144,7 +147,6 @@ REPORT_STATES = ["approved", "submitted", "returned", "draft"]
 STARTED = ("ongoing", "completed", "closed")
 FINISHED = ("completed", "closed")
 QIP_DAYS = [90, 120, 150, 175]
-REPORT_DAYS = 91  # a quarter
 PEOPLE = ("women", "men", "girls", "boys")
 
 
@@ -231,7 +233,8 @@ def seed_projects(*, later: list | None = None) -> int:
                 start = project.planned_start + datetime.timedelta(days=rng.randrange(0, 10))
                 end = None
                 if status in FINISHED:
-                    end = project.planned_end + datetime.timedelta(days=rng.randrange(-10, 40))
+                    # On or before the planned end: a project reports within its dates.
+                    end = project.planned_end - datetime.timedelta(days=rng.randrange(0, 20))
                 if later is not None:
                     later.append(
                         Pending(
@@ -382,28 +385,34 @@ def _locations(rng, project, cercle, centre, *, sensitive: bool) -> None:
     )
 
 
-def _report_periods(start: datetime.date, end: datetime.date | None, today: datetime.date) -> list:
-    """The quarters from the actual `start` that are over by today; a
-    finished project's last one ends on its actual `end`."""
-    last = end or today
-    periods = []
-    while True:
-        period_end = start + datetime.timedelta(days=REPORT_DAYS - 1)
-        if period_end >= last:
-            if end:
-                periods.append((start, end))
-            return periods
-        periods.append((start, period_end))
-        start = period_end + datetime.timedelta(days=1)
+def _report_periods(project: Project, end: datetime.date | None, today: datetime.date) -> list:
+    """The periods its mechanism asks progress reports for (every quarter
+    where it asks none, as for QIPs), from the actual start, that are over by
+    today; a finished project's run up to its end. None goes past the planned
+    end: a project running late cannot report on days outside its dates."""
+    obligation = ReportingObligation.objects.filter(
+        mechanism=project.mechanism_id, kind=ReportingObligation.Kind.PROGRESS, is_active=True
+    ).first()
+    frequency, days = (
+        (obligation.frequency, obligation.due_days) if obligation else (Frequency.QUARTERLY, 30)
+    )
+    last = min(end or project.planned_end, project.planned_end)
+    return [
+        period
+        for period in periods(frequency, project.actual_start, last, due_days=days)
+        if period.end < today
+    ]
 
 
 def _results(pending: Pending, hq, today) -> None:
-    """An indicator and a progress report for every quarter, each report
-    counting the people reached since the start: a growing share of those
-    targeted, most of them by the end. The earlier reports are approved; the
-    latest is in the state the cycle gives, but for a finished project: its
-    last progress report is the final one, approved (the project is completed
-    once it is), and a closed project has no report left pending."""
+    """An indicator and a progress report for every period its mechanism
+    asks, each report counting the people reached since the start: a growing
+    share of those targeted, most of them by the end. The earlier reports
+    are approved, sent on time or late; the latest is in the state the cycle
+    gives, or missing for a few ongoing projects (overdue). A finished
+    project also has its final report on its whole run, approved (the
+    project is completed once it is); a closed project has no report left
+    pending."""
     project, officer, n = pending.project, pending.officer, pending.n
     indicator = services.create_indicator(
         project,
@@ -415,46 +424,63 @@ def _results(pending: Pending, hq, today) -> None:
     )
     planned_days = (project.planned_end - project.planned_start).days
     reached_at_end = Decimal(80 + n % 21) / 100
-    periods = _report_periods(project.actual_start, pending.end, today)
-    for number, (start, end) in enumerate(periods, start=1):
-        latest = number == len(periods)
-        final = latest and pending.finished
-        if final:
-            done = Decimal(1)
-        else:
-            elapsed = Decimal((end - project.actual_start).days + 1)
-            done = min(elapsed / planned_days, Decimal("0.95"))
-        share = done * reached_at_end
+    found = _report_periods(project, pending.end, today)
+    if not pending.finished and n % 7 == 3:
+        found = found[:-1]  # the latest report was never written: overdue
+    for number, period in enumerate(found, start=1):
+        latest = number == len(found)
+        elapsed = Decimal((period.end - project.actual_start).days + 1)
+        share = min(elapsed / planned_days, Decimal(1)) * Decimal("0.95") * reached_at_end
+        state = "approved"
+        if latest and not pending.finished:
+            # Not `n % 4`, which is also the turn of the mechanism.
+            state = REPORT_STATES[(n + n // 4) % len(REPORT_STATES)]
         report, _new = services.create_progress_report(
             project,
             by=officer,
-            period_start=start,
-            period_end=end,
-            narrative=(
-                "Rapport final : les ouvrages ont été réceptionnés et remis aux autorités "
-                "et aux comités de gestion."
-                if final
-                else "Les travaux avancent conformément au calendrier ; l'accès reste "
-                "difficile pendant la saison des pluies."
-            ),
-            percent_complete=int(done * 100),
+            period_start=period.start,
+            period_end=period.end,
+            narrative="Les travaux avancent conformément au calendrier ; l'accès reste "
+            "difficile pendant la saison des pluies.",
+            percent_complete=int(share / reached_at_end * 100),
             site_accessible=(n + number) % 5 != 0,
-            is_final=final,
             **{f"{group}_reached": int(getattr(project, group) * share) for group in PEOPLE},
         )
         value, _new = services.create_indicator_report(
             indicator,
             by=officer,
-            period_start=start,
-            period_end=end,
+            period_start=period.start,
+            period_end=period.end,
             value=(indicator.target * share).quantize(Decimal(1), rounding=ROUND_DOWN),
             comment="Données des registres du partenaire.",
         )
-        state = "approved"
-        if latest and pending.target != "closed":
-            state = REPORT_STATES[n % len(REPORT_STATES)]
-        _review(report, "approved" if final else state, officer, hq)
-        _review(value, state, officer, hq)
+        sent = dates.sent_on(period.due_on, n + number, today)
+        for item in (report, value):
+            _review(item, state, officer, hq)
+            if state != "draft":
+                dates.backdate(item, submitted=sent, today=today)
+    if pending.finished:
+        _final_report(pending, hq, today, reached_at_end)
+
+
+def _final_report(pending: Pending, hq, today, reached: Decimal) -> None:
+    """The report on the whole run, sent within the days the mechanism gives."""
+    project, officer, n = pending.project, pending.officer, pending.n
+    last = min(pending.end, project.planned_end)
+    report, _new = services.create_progress_report(
+        project,
+        by=officer,
+        period_start=project.actual_start,
+        period_end=last,
+        narrative="Rapport final : les ouvrages ont été réceptionnés et remis aux autorités "
+        "et aux comités de gestion.",
+        percent_complete=100,
+        is_final=True,
+        **{f"{group}_reached": int(getattr(project, group) * reached) for group in PEOPLE},
+    )
+    _review(report, "approved", officer, hq)
+    due_on = last + datetime.timedelta(days=30)
+    dates.backdate(report, submitted=dates.sent_on(due_on, n, today), today=today)
 
 
 def _review(item, state: str, officer, hq) -> None:

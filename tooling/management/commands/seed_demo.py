@@ -17,6 +17,7 @@ from tooling.demo.coordination import seed_meetings, seed_organisations
 from tooling.demo.money import seed_exchange_rates, seed_money
 from tooling.demo.plans import seed_plans, updates_by_state, validate_plans
 from tooling.demo.projects import seed_projects
+from tooling.demo.results import seed_results
 
 # Used only when DEBUG is on and no --password is given.
 # Refused when DEBUG is off.
@@ -78,6 +79,8 @@ class Command(BaseCommand):
             projects = seed_projects(later=later)
             money = seed_money(later)
             validate_plans()
+            # Outcome indicators on the validated plans, fed by the projects' indicators.
+            seed_results()
             # Decisions name the plans and projects.
             meetings = seed_meetings()
         money["exchange rates"] = money.get("exchange rates", 0) + rates
