@@ -95,7 +95,7 @@ def awaited_in_region(region: Region, *, today: datetime.date) -> list[DueReport
     """The reports still awaited from the region's office (`awaited`), kept
     in the figures cache for the day until a report, project or plan changes."""
     return cached_figures.cached(
-        "region-due", lambda: awaited(due_for_regions([region.pk], today=today)), region.pk, today
+        "region-due", lambda: awaited_from_regions([region.pk], today=today), region.pk, today
     )
 
 
@@ -105,6 +105,28 @@ def awaited(dues: Iterable[DueReport]) -> list[DueReport]:
     return [due for due in dues if due.is_open and still_reports(due.record)]
 
 
+def awaited_from_regions(
+    region_ids: Iterable[int] | None, *, today: datetime.date, projects: Q | None = None
+) -> list[DueReport]:
+    """The reports still awaited (`awaited`) from the offices of `region_ids`
+    (of every region, for None; and from the projects `projects` selects, if
+    given): only ongoing projects and plans in force are read. A completed
+    project has had its final report approved, and what finished projects
+    and archived plans failed to send stays missing on the compliance page,
+    not awaited; reading only these keeps the office's list quick however
+    many projects the portal holds."""
+    selected = _projects().filter(status=Project.Status.ONGOING)
+    plans = _plans().filter(status=RegionalPlan.Status.VALIDATED)
+    where = Q()
+    if region_ids is not None:
+        region_ids = list(region_ids)
+        where = Q(region__in=region_ids)
+        plans = plans.filter(region__in=region_ids)
+    if projects is not None:
+        where |= projects
+    return awaited(_together(selected.filter(where), plans, today=today))
+
+
 def overdue_everywhere(*, today: datetime.date) -> list[DueReport]:
     """The reports overdue in every office, which headquarters chases: kept
     in the figures cache for the day until a report, project or plan changes
@@ -112,9 +134,7 @@ def overdue_everywhere(*, today: datetime.date) -> list[DueReport]:
     return cached_figures.cached(
         "overdue-everywhere",
         lambda: [
-            due
-            for due in awaited(due_for_regions(None, today=today))
-            if due.state == DueState.OVERDUE
+            due for due in awaited_from_regions(None, today=today) if due.state == DueState.OVERDUE
         ],
         today,
     )
@@ -130,12 +150,10 @@ def due_for_user(user, *, today: datetime.date) -> list[DueReport]:
     role = access.role_of(user)
     if role == Role.HQ_OFFICER:
         return overdue_everywhere(today=today)
-    mine, plans = Q(focal_point=user), RegionalPlan.objects.none()
+    regions = []
     if role in (Role.HEAD_OF_OFFICE, Role.REGIONAL_OFFICER) and user.office_id:
-        regions = Region.objects.filter(offices=user.office_id).values("pk")
-        mine |= Q(region__in=regions)
-        plans = _plans().filter(region__in=regions)
-    return awaited(_together(_projects().filter(mine), plans, today=today))
+        regions = Region.objects.filter(offices=user.office_id).values_list("pk", flat=True)
+    return awaited_from_regions(regions, today=today, projects=Q(focal_point=user))
 
 
 # --- Compliance ------------------------------------------------------------------------
