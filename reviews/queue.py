@@ -21,16 +21,6 @@ def reviewable_models() -> list[type[ReviewTrail]]:
     return [model for model in apps.get_models() if issubclass(model, ReviewTrail)]
 
 
-def region_model() -> type[models.Model]:
-    """The model of the regions the reviewed records belong to, reached
-    through their `REGION_PATH` as `reviews.visibility` does (this app sits
-    below the app of regions)."""
-    model = reviewable_models()[0]
-    for name in model.REGION_PATH.split("__"):
-        model = model._meta.get_field(name).related_model
-    return model
-
-
 @dataclass
 class Section:
     items: list = field(default_factory=list)

@@ -3,30 +3,8 @@ from django.shortcuts import redirect
 
 from accounts import access
 from reviews import rules, services
-from reviews.filters import QueueFilterForm
 from reviews.forms import ApproveForm, ReturnForm
 from reviews.models import ReviewTrail
-from reviews.queue import SECTION_LIMIT, empty_queue, queue_for
-
-
-def queue_context(request) -> dict:
-    """What `reviews/queue.html` shows of the review queue at `/reviews/`
-    (the page is the read layer's, `portfolio.views.queue`, which adds the
-    reports due): its sections under the filters asked, and the form.
-    `filters` is None when the form is invalid."""
-    form = QueueFilterForm(request.GET)
-    # An invalid filter shows its error and no rows, rather than rows the
-    # person did not ask for (as every list does, core.lists).
-    filters = form.filters() if form.is_valid() else None
-    return {
-        "sections": queue_for(request.user, filters) if filters else empty_queue(),
-        "filters": filters,
-        "form": form,
-        "filtering": form.is_filtering,
-        "limit": SECTION_LIMIT,
-        "is_reviewer": access.can_review(request.user),
-    }
-
 
 # --- Helpers for the pages of every reviewed record ------------------------------------
 

@@ -1,7 +1,7 @@
 """`/reviews/`, the queue people work from: what awaits their review, what
-was returned to them, their submissions and drafts (`reviews.views.queue_context`),
-and the reports their office owes (`portfolio.reporting.due_for_user`), under
-the same filters."""
+was returned to them, their submissions and drafts (`reviews.queue`), and
+the reports their office owes (`portfolio.reporting.due_for_user`), under the
+same filters."""
 
 import datetime
 
@@ -14,12 +14,12 @@ from accounts import access
 from accounts.roles import Role
 from core.periods import DueReport
 from portfolio import reporting
+from portfolio.forms import QueueFilterForm
 from projects.due_links import rows_for
 from projects.models import ProgressReport
 from regions.models import PlanUpdate
 from regions.reporting import PLAN_UPDATE
-from reviews.queue import Filters
-from reviews.views import queue_context
+from reviews.queue import SECTION_LIMIT, Filters, empty_queue, queue_for
 
 
 def _model_label(due: DueReport) -> str:
@@ -42,15 +42,22 @@ def _filtered(dues: list[DueReport], filters: Filters, today: datetime.date) -> 
 @login_required
 @require_safe
 def my_queue(request):
-    context = queue_context(request)
+    form = QueueFilterForm(request.GET)
+    # An invalid filter shows its error and no rows, rather than rows the
+    # person did not ask for (as every list does, core.lists).
+    filters = form.filters() if form.is_valid() else None
     today = timezone.localdate()
-    filters = context["filters"]
     dues = []
     if filters:
         dues = _filtered(reporting.due_for_user(request.user, today=today), filters, today)
-    context.update(
-        sees_due_reports=access.sees_due_reports(request.user),
-        due_rows=rows_for(request.user, dues),
-        due_overdue_only=access.role_of(request.user) == Role.HQ_OFFICER,
-    )
+    context = {
+        "sections": queue_for(request.user, filters) if filters else empty_queue(),
+        "form": form,
+        "filtering": form.is_filtering,
+        "limit": SECTION_LIMIT,
+        "is_reviewer": access.can_review(request.user),
+        "sees_due_reports": access.sees_due_reports(request.user),
+        "due_rows": rows_for(request.user, dues),
+        "due_overdue_only": access.role_of(request.user) == Role.HQ_OFFICER,
+    }
     return render(request, "reviews/queue.html", context)

@@ -1,4 +1,5 @@
-"""The filters of my queue (/reviews/): a region, a kind of record, an age.
+"""The forms of the read layer's pages: the filters of my queue (/reviews/),
+a region, a kind of record, an age.
 
 A plain form rather than a FilterSet: every section of the queue lists
 records of several models, each narrowed by `reviews.queue.Filters`."""
@@ -8,7 +9,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from reviews.queue import Filters, region_model, reviewable_models
+from regions.models import Region
+from reviews.queue import Filters, reviewable_models
 
 # The ages the queue offers, in days.
 AGES = (7, 30, 90)
@@ -25,7 +27,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = region_model()._default_manager.all()
+        self.fields["region"].queryset = Region.objects.all()
         # Built for each request: in its language, sorted in that language.
         kinds = [
             (model._meta.label_lower, capfirst(model._meta.verbose_name))
