@@ -113,6 +113,24 @@ def state_of(period: Period, *, report_state: str | None, today: datetime.date) 
     return DueState.UPCOMING
 
 
+def answering(reports, period: Period):
+    """Of `reports` (anything with a `period_start` and a `period_end`), the
+    one that answers `period`: the one that ends within it, or failing that
+    the one that overlaps it most; None if none overlaps it."""
+    candidates = [
+        report
+        for report in reports
+        if report.period_start <= period.end and report.period_end >= period.start
+    ]
+
+    def fit(report):
+        ends_within = period.start <= report.period_end <= period.end
+        overlap = min(report.period_end, period.end) - max(report.period_start, period.start)
+        return (ends_within, overlap)
+
+    return max(candidates, key=fit, default=None)
+
+
 @dataclass
 class DueReport:
     """One report a record owes for one period. `report` is the report that
@@ -127,6 +145,24 @@ class DueReport:
     state: DueState
     report: models.Model | None = None
     first_submitted: datetime.date | None = None
+
+    @classmethod
+    def answered_by(
+        cls, report, *, kind: str, kind_label: str, record, period: Period, submitted: dict, today
+    ) -> "DueReport":
+        """The due report `record` owes for `period`, answered by `report`
+        (or None), its state on `today`; `submitted` maps reports' ids to the
+        day each was first sent (`ReviewEvent.first_submissions`)."""
+        return cls(
+            kind=kind,
+            kind_label=kind_label,
+            record=record,
+            region_id=record.region_id,
+            period=period,
+            state=state_of(period, report_state=report and report.review_status, today=today),
+            report=report,
+            first_submitted=submitted.get(report.pk) if report else None,
+        )
 
     @property
     def due_on(self) -> datetime.date:

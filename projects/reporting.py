@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from core.periods import DUE_WINDOW_DAYS, DueReport, Period, state_of
+from core.periods import DUE_WINDOW_DAYS, DueReport, Period, answering
 from funding.models import ReportingObligation
 from projects.models import ProgressReport, Project
 from reviews.models import ReviewEvent
@@ -47,26 +47,11 @@ def _owed(project: Project, obligation: ReportingObligation, today: datetime.dat
 
 def _answer(reports: list[ProgressReport], kind: str, period: Period) -> ProgressReport | None:
     """The report that answers a due period: the final report for a
-    completion report; otherwise the progress report that ends within the
-    period, or failing that the one that overlaps it most."""
+    completion report; otherwise the progress report that answers the
+    period (`core.periods.answering`)."""
     if kind == ReportingObligation.Kind.COMPLETION:
         return next((report for report in reports if report.is_final), None)
-    candidates = [
-        report
-        for report in reports
-        if not report.is_final
-        and report.period_start <= period.end
-        and report.period_end >= period.start
-    ]
-    if not candidates:
-        return None
-
-    def fit(report):
-        ends_within = period.start <= report.period_end <= period.end
-        overlap = min(report.period_end, period.end) - max(report.period_start, period.start)
-        return (ends_within, overlap)
-
-    return max(candidates, key=fit)
+    return answering([report for report in reports if not report.is_final], period)
 
 
 def due_reports(projects: Iterable[Project], *, today: datetime.date) -> list[DueReport]:
@@ -92,17 +77,14 @@ def due_reports(projects: Iterable[Project], *, today: datetime.date) -> list[Du
         ProgressReport, {a.pk for a in answers if a is not None}
     )
     found = [
-        DueReport(
+        DueReport.answered_by(
+            answer,
             kind=kind,
             kind_label=KIND_LABELS[kind],
             record=project,
-            region_id=project.region_id,
             period=period,
-            state=state_of(
-                period, report_state=answer.review_status if answer else None, today=today
-            ),
-            report=answer,
-            first_submitted=submitted.get(answer.pk) if answer else None,
+            submitted=submitted,
+            today=today,
         )
         for (project, kind, period), answer in zip(owed, answers, strict=True)
     ]

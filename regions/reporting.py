@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
-from core.periods import DueReport, Period, state_of
+from core.periods import DueReport, Period, answering
 from regions.models import PlanReportingObligation, PlanUpdate, RegionalPlan
 from reviews.models import ReviewEvent
 
@@ -18,20 +18,6 @@ KIND_LABEL = _("plan update")
 # Plans that owe updates: validated ones, and archived ones for what fell due
 # while they were in force (the compliance page counts those).
 REPORTING_STATUSES = (RegionalPlan.Status.VALIDATED, RegionalPlan.Status.ARCHIVED)
-
-
-def _answer(updates: list[PlanUpdate], period: Period) -> PlanUpdate | None:
-    """The update that ends within the period, or failing that one that overlaps it."""
-    candidates = [
-        update
-        for update in updates
-        if update.period_start <= period.end and update.period_end >= period.start
-    ]
-    return max(
-        candidates,
-        key=lambda update: period.start <= update.period_end <= period.end,
-        default=None,
-    )
 
 
 def due_updates(plans: Iterable[RegionalPlan], *, today: datetime.date) -> list[DueReport]:
@@ -53,20 +39,17 @@ def due_updates(plans: Iterable[RegionalPlan], *, today: datetime.date) -> list[
         for period in obligation.periods_for(plan.period_start, plan.period_end)
         if period.start <= today
     ]
-    answers = [_answer(updates[plan.pk], period) for plan, period in owed]
+    answers = [answering(updates[plan.pk], period) for plan, period in owed]
     submitted = ReviewEvent.first_submissions(PlanUpdate, {a.pk for a in answers if a})
     found = [
-        DueReport(
+        DueReport.answered_by(
+            answer,
             kind=PLAN_UPDATE,
             kind_label=KIND_LABEL,
             record=plan,
-            region_id=plan.region_id,
             period=period,
-            state=state_of(
-                period, report_state=answer.review_status if answer else None, today=today
-            ),
-            report=answer,
-            first_submitted=submitted.get(answer.pk) if answer else None,
+            submitted=submitted,
+            today=today,
         )
         for (plan, period), answer in zip(owed, answers, strict=True)
     ]
