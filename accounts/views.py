@@ -41,6 +41,19 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out, which also tells the browser to forget what this
+    device kept for the person: the pages the service worker kept, the
+    drafts saved offline, and the worker itself (Clear-Site-Data; the
+    sign-out form's script does the same before posting, for browsers that
+    ignore the header)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, throttled per e-mail address and per client
     address so that nobody can flood a mailbox (or the mail server). Over the

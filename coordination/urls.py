@@ -7,6 +7,16 @@ urlpatterns = [
     path("", home.home, name="home"),
     # Organisations (technical and financial partners and others)
     path("organisations/", organisations.organisation_list, name="organisations"),
+    path(
+        "organisations/export.csv",
+        organisations.organisation_export_csv,
+        name="organisation_export_csv",
+    ),
+    path(
+        "organisations/export.xlsx",
+        organisations.organisation_export_xlsx,
+        name="organisation_export_xlsx",
+    ),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation"),
     path("organisations/<int:pk>/edit/", organisations.organisation_edit, name="organisation_edit"),
@@ -18,6 +28,8 @@ urlpatterns = [
     path("members/<int:pk>/end/", bodies.member_end, name="member_end"),
     # Meetings, with their decisions and documents
     path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/export.csv", meetings.meeting_export_csv, name="meeting_export_csv"),
+    path("meetings/export.xlsx", meetings.meeting_export_xlsx, name="meeting_export_xlsx"),
     path("meetings/new/", meetings.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting_edit"),
@@ -30,6 +42,8 @@ urlpatterns = [
     path("meetings/documents/<int:pk>/", meetings.document_download, name="meeting_document"),
     # Decisions (action points)
     path("decisions/", decisions.decision_list, name="decisions"),
+    path("decisions/export.csv", decisions.decision_export_csv, name="decision_export_csv"),
+    path("decisions/export.xlsx", decisions.decision_export_xlsx, name="decision_export_xlsx"),
     path("decisions/<int:pk>/", decisions.decision_detail, name="decision"),
     path("decisions/<int:pk>/status/", decisions.decision_status, name="decision_status"),
     # Calendar feeds (iCalendar), reached by a secret key instead of a session

@@ -1,9 +1,11 @@
 """Middleware every app relies on."""
 
+import functools
 import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.middleware.gzip import GZipMiddleware
 
 # When the session was last saved for its idle expiry (seconds since the epoch).
 RENEWED_AT = "_renewed_at"
@@ -60,3 +62,36 @@ def private_no_store(get_response):
         return response
 
     return middleware
+
+
+# --- Compression -----------------------------------------------------------------
+
+# Set on a response by `uncompressed`: the compression below leaves it as it is.
+UNCOMPRESSED = "_portal_uncompressed"
+
+
+def uncompressed(view):
+    """A page holding a secret that must not be guessed through its
+    compressed length (BREACH, docs/security.md): sent as it is."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        setattr(response, UNCOMPRESSED, True)
+        return response
+
+    return wrapped
+
+
+class CompressionMiddleware(GZipMiddleware):
+    """Pages and downloads gzip-compressed on the wire, for the offices on slow
+    links: a page's HTML is four to eight times smaller. Django's middleware
+    also adds up to 100 random bytes to each compressed response, which makes
+    a length measured once worth less to an attacker (BREACH); pages that
+    show a secret of their own are not compressed at all (`uncompressed`).
+    Static files never get here: whitenoise sends them already compressed."""
+
+    def process_response(self, request, response):
+        if getattr(response, UNCOMPRESSED, False):
+            return response
+        return super().process_response(request, response)

@@ -3,7 +3,9 @@
 Out: the rows of a list, with headers in the reader's language, CSV streamed
 as it is read; XLSX written row by row by XlsxWriter in constant memory to a
 temporary file, then sent from it. Text that a spreadsheet would run as a
-formula is neutralized in both formats.
+formula is neutralized in both formats. An export declares its columns of
+amounts to total (`Total`, `usd`): the XLSX file ends with a row of their
+totals, summed as the rows are written, below the rows its filters sort.
 
 In: an uploaded CSV or XLSX file read into rows of text keyed by column (XLSX
 by openpyxl), for an import to validate row by row before writing anything.
@@ -16,6 +18,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -24,6 +27,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from core.text import clean_text
@@ -34,6 +38,28 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # (header, value of one row): text, numbers and dates as they are, for each
 # format to write in its own way.
 Column = tuple[str, Callable]
+
+
+class Total(NamedTuple):
+    """A column of amounts (Decimals, or None where there is none) whose
+    total ends the XLSX file. A tuple like any other column, so that every
+    export reads its header and value alike."""
+
+    header: str
+    value: Callable
+
+
+def usd(header: str, value: Callable) -> Total:
+    """A column of US dollar equivalents: `header` says "(USD)", `value`
+    reads the figure where it is defined (`funding.figures`,
+    `portfolio.ledgers`, `Project.budget_usd`), never converts it again,
+    and the file totals it. Amounts in their own currency are not totalled:
+    only their equivalents add up across currencies."""
+    return Total(header, value)
+
+
+# The label of the row of totals, in its first column that is not totalled.
+TOTAL_LABEL = gettext_lazy("Total")
 
 
 def neutralize(value):
@@ -139,6 +165,24 @@ def _write_xlsx_cell(sheet, row: int, column: int, value, styles: dict) -> None:
         sheet.write_number(row, column, value)
 
 
+class _Totals:
+    """The sums of the columns to total, kept as the rows are written: a
+    few numbers whatever the rows, and a total that is the sum of the cells
+    above it even if money is recorded while the file is written."""
+
+    def __init__(self, columns: list[Column]):
+        self.positions = [i for i, column in enumerate(columns) if isinstance(column, Total)]
+        self.sums = dict.fromkeys(self.positions, Decimal(0))
+
+    def add(self, values: list) -> None:
+        for position in self.positions:
+            if values[position] is not None:
+                self.sums[position] += values[position]
+
+    def label_position(self, width: int) -> int | None:
+        return next((i for i in range(width) if i not in self.sums), None)
+
+
 def _write_xlsx(file, columns: list[Column], rows: Iterable, *, title: str, tmpdir: str) -> None:
     workbook = xlsxwriter.Workbook(
         file,
@@ -164,12 +208,28 @@ def _write_xlsx(file, columns: list[Column], rows: Iterable, *, title: str, tmpd
         sheet.set_column(column, column, min(max(len(text) + 2, XLSX_MIN_WIDTH), XLSX_MAX_WIDTH))
         sheet.write_string(0, column, text, bold)
     sheet.freeze_panes(1, 0)
+    totals = _Totals(columns)
     last_row = 0
     for last_row, values in enumerate(_values(columns, rows), start=1):
+        totals.add(values)
         for column, value in enumerate(values):
             _write_xlsx_cell(sheet, last_row, column, value, styles)
+    # The filters sort and hide the rows, never the totals below them.
     sheet.autofilter(0, 0, last_row, len(columns) - 1)
+    if totals.positions and last_row:
+        _write_totals(workbook, sheet, last_row + 1, totals, len(columns))
     workbook.close()
+
+
+def _write_totals(workbook, sheet, row: int, totals: _Totals, width: int) -> None:
+    # Numbers, not formulas: a formula is computed only when a spreadsheet
+    # opens the file, and other readers (imports, scripts) see nothing.
+    bold_amount = workbook.add_format({"bold": True, "num_format": "#,##0.00", "top": 1})
+    label = totals.label_position(width)
+    if label is not None:
+        sheet.write_string(row, label, str(TOTAL_LABEL), workbook.add_format({"bold": True}))
+    for position, amount in totals.sums.items():
+        sheet.write_number(row, position, amount, bold_amount)
 
 
 def xlsx_response(columns: list[Column], rows: Iterable, *, stem: str, title: str) -> FileResponse:
@@ -199,7 +259,7 @@ def xlsx_response(columns: list[Column], rows: Iterable, *, stem: str, title: st
 MAX_IMPORT_ROWS = 5000
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     """A cell as the text a person would type: dates as ISO dates, whole
     numbers without ".0", other numbers in full."""
     if value is None:
@@ -231,7 +291,7 @@ XLSX_MAX_RATIO = 100
 XLSX_RATIO_FROM = 1024 * 1024
 
 
-def _check_archive(content: bytes) -> None:
+def check_archive(content: bytes) -> None:
     """Refuse an .xlsx archive that would inflate beyond the limits above."""
     try:
         parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
@@ -257,7 +317,7 @@ def _check_archive(content: bytes) -> None:
 
 
 def _xlsx_rows(content: bytes) -> list[list[str]]:
-    _check_archive(content)
+    check_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -265,7 +325,7 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
             _("This file could not be read as an Excel workbook (.xlsx).")
         ) from error
     sheet = workbook.worksheets[0]
-    return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    return [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 
 
 # The longest line a CSV import reads: a row of the longest import is a few

@@ -4,7 +4,8 @@ all of them, with headers in the reader's language (written by
 `core.spreadsheets`, which also neutralizes formulas).
 
 Amounts are numbers in both formats (with a decimal comma in a French CSV),
-never text: a reader adds them up."""
+never text: a reader adds them up. The XLSX file ends with the totals of the
+US dollar columns, the same as the list's."""
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
@@ -39,10 +40,10 @@ CONTRIBUTION_COLUMNS = [
     (_("Pledged on"), lambda row: row.pledged_on),
     (_("Pledged amount"), lambda row: cents(row.pledged_amount)),
     (_("Currency"), lambda row: row.currency),
-    (_("Pledged (USD)"), lambda row: cents(row.pledged_usd)),
-    (_("Received (USD)"), lambda row: cents(row.received_usd)),
-    (_("Approved (USD)"), lambda row: cents(row.approved_usd)),
-    (_("Available (USD)"), lambda row: cents(row.available_usd)),
+    spreadsheets.usd(_("Pledged (USD)"), lambda row: cents(row.pledged_usd)),
+    spreadsheets.usd(_("Received (USD)"), lambda row: cents(row.received_usd)),
+    spreadsheets.usd(_("Approved (USD)"), lambda row: cents(row.approved_usd)),
+    spreadsheets.usd(_("Available (USD)"), lambda row: cents(row.available_usd)),
     (_("Agreement reference"), lambda row: row.reference),
 ]
 

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from coordination.models import Organisation
 from core import spreadsheets
@@ -199,6 +199,18 @@ class ImportFailed(Exception):
     @property
     def in_file(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.row is None]
+
+    @property
+    def summary(self) -> str:
+        """What the page says above the list of problems."""
+        if not self.in_rows:
+            return _("Nothing was imported.")
+        return _("Nothing was imported: %(problems)s in %(rows)s.") % {
+            "problems": ngettext("%(count)d problem", "%(count)d problems", len(self.problems))
+            % {"count": len(self.problems)},
+            "rows": ngettext("%(count)d row", "%(count)d rows", self.row_count)
+            % {"count": self.row_count},
+        }
 
 
 @dataclass

@@ -82,6 +82,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML and downloads compressed (gzip), except pages holding a secret of
+    # their own (BREACH, docs/security.md). After whitenoise, whose static files
+    # are compressed already; before everything that writes the body.
+    "core.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Renews a signed-in session for its idle expiry, at most every few minutes.
     "core.middleware.renew_session",
@@ -265,6 +269,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The service worker (served at /sw.js) and the web app manifest.
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

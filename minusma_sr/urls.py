@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 import funding.urls
 import portfolio.urls
+import projects.urls
 import regions.urls
 from accounts.views import set_language
+from core import offline
 from minusma_sr import views
 from tooling import bench
 
@@ -15,13 +17,20 @@ admin.site.site_header = admin.site.site_title = _("Stabilization & Recovery por
 urlpatterns = [
     *portfolio.urls.top_patterns,
     path("healthz", views.healthz, name="healthz"),
+    # Offline use: the service worker (at the root, so that it serves the whole
+    # portal) and the drafts saved on the device while offline.
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/drafts/", offline.drafts, name="offline_drafts"),
     path("", include("portfolio.urls")),
     path("accounts/", include("accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include((regions.urls.urlpatterns + portfolio.urls.region_patterns, "regions"))),
     # The queue with the reports due: the read layer's page (portfolio.views.queue).
     path("reviews/", include((portfolio.urls.review_patterns, "reviews"))),
-    path("projects/", include("projects.urls")),
+    path(
+        "projects/",
+        include((portfolio.urls.project_patterns + projects.urls.urlpatterns, "projects")),
+    ),
     path("coordination/", include("coordination.urls")),
     path(
         "funding/",

@@ -11,6 +11,8 @@ per kind of related row that a change names (the region before and after …).
 """
 
 import datetime
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -220,9 +222,9 @@ class AuditEntry:
     changes: list[Change] = field(default_factory=list)
 
 
-def changes_page(criteria: Criteria, number) -> tuple[Page, list[AuditEntry]]:
-    """The requested page (the last for a number out of range) of the records
-    that pass `criteria`, newest first, and its entries."""
+def _selection(criteria: Criteria):
+    """The date, kind and number of every history record that passes
+    `criteria`, newest first: one UNION ALL query."""
     keys = audited_models()
     if criteria.kind:
         keys = {criteria.kind: keys[criteria.kind]}
@@ -237,10 +239,28 @@ def changes_page(criteria: Criteria, number) -> tuple[Page, list[AuditEntry]]:
     ]
     first, *rest = selections
     rows = first.union(*rest, all=True) if rest else first
-    rows = rows.order_by("-history_date", "-audit_kind", "-history_id")
-    page = Paginator(rows, PAGE_SIZE).get_page(number)
+    return rows.order_by("-history_date", "-audit_kind", "-history_id")
+
+
+def changes_page(criteria: Criteria, number) -> tuple[Page, list[AuditEntry]]:
+    """The requested page (the last for a number out of range) of the records
+    that pass `criteria`, newest first, and its entries."""
+    page = Paginator(_selection(criteria), PAGE_SIZE).get_page(number)
     page.object_list = list(page.object_list)
     return page, _entries(page.object_list)
+
+
+# Records read together for a file of every change: as many queries as a
+# page for each batch (the records of each kind, of each related kind).
+EXPORT_BATCH = 1000
+
+
+def all_changes(criteria: Criteria) -> Iterator[AuditEntry]:
+    """Every entry that passes `criteria`, newest first, read in batches of
+    `EXPORT_BATCH` as a page is (the audit's file)."""
+    rows = _selection(criteria).iterator(chunk_size=EXPORT_BATCH)
+    while batch := list(itertools.islice(rows, EXPORT_BATCH)):
+        yield from _entries(batch)
 
 
 def _entries(rows: list[dict]) -> list[AuditEntry]:

@@ -1,17 +1,27 @@
-"""A mechanism's ledger by project as CSV and XLSX: the rows of the page, all
-of them, with headers in the reader's language (`core.spreadsheets`)."""
+"""The read layer's files, CSV and XLSX, each the rows of its page, all of
+them, with headers in the reader's language (`core.spreadsheets`): the
+project list with each project's money, a mechanism's ledger by project, a
+donor's ledger, the reporting compliance and the audit of changes. The XLSX
+files end with the totals of their US dollar columns."""
 
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from coordination.models import Organisation
 from core import spreadsheets
+from funding import exports as funding_exports
 from funding.figures import delivery_rate
 from funding.models import Mechanism
 from funding.money import cents
+from portfolio import ledgers
+from portfolio.audit import AuditEntry
+from projects import exports as project_exports
 
 # Rows read from the database at a time.
 CHUNK_SIZE = 2000
@@ -43,9 +53,9 @@ PROJECT_LEDGER_COLUMNS = [
     (_("Approved"), lambda project: cents(project.approved_amount)),
     (_("Transferred"), lambda project: cents(project.transferred_amount)),
     (_("Spent"), lambda project: cents(project.spent_amount)),
-    (_("Approved (USD)"), lambda project: cents(project.approved)),
-    (_("Transferred (USD)"), lambda project: cents(project.transferred)),
-    (_("Spent (USD)"), lambda project: cents(project.spent)),
+    spreadsheets.usd(_("Approved (USD)"), lambda project: cents(project.approved)),
+    spreadsheets.usd(_("Transferred (USD)"), lambda project: cents(project.transferred)),
+    spreadsheets.usd(_("Spent (USD)"), lambda project: cents(project.spent)),
     (_("Delivery rate (%)"), _delivery),
 ]
 
@@ -122,4 +132,109 @@ def compliance_xlsx(figures, selection: dict) -> FileResponse:
         _compliance_rows(figures),
         stem=_compliance_stem(selection),
         title=gettext("Reporting compliance"),
+    )
+
+
+# --- The project list with each project's money (projects.exports) ---------------------
+
+
+def _after_budget(columns: list, added: list) -> list:
+    """`added` right after the budget's US dollar equivalent."""
+    position = next(i for i, column in enumerate(columns) if isinstance(column, spreadsheets.Total))
+    return [*columns[: position + 1], *added, *columns[position + 1 :]]
+
+
+# What funding approved, transferred and spent for each project, in US dollars
+# (`portfolio.ledgers.project_money`), beside its budget.
+PROJECT_COLUMNS = _after_budget(
+    project_exports.COLUMNS,
+    [
+        spreadsheets.usd(_("Approved (USD)"), lambda project: cents(project.approved)),
+        spreadsheets.usd(_("Transferred (USD)"), lambda project: cents(project.transferred)),
+        spreadsheets.usd(_("Spent (USD)"), lambda project: cents(project.spent)),
+    ],
+)
+
+
+def _project_rows(projects: QuerySet):
+    return project_exports.rows(ledgers.project_money(projects))
+
+
+def projects_csv(projects: QuerySet) -> StreamingHttpResponse:
+    """`projects` (the list's rows, `projects.exports.requested`) as CSV,
+    streamed as they are read from the database."""
+    return spreadsheets.csv_response(
+        PROJECT_COLUMNS, _project_rows(projects), stem=project_exports.FILE_STEM
+    )
+
+
+def projects_xlsx(projects: QuerySet) -> FileResponse:
+    """`projects` as an Excel workbook, its US dollar columns totalled."""
+    return spreadsheets.xlsx_response(
+        PROJECT_COLUMNS,
+        _project_rows(projects),
+        stem=project_exports.FILE_STEM,
+        title=gettext("Projects"),
+    )
+
+
+# --- A donor's ledger (portfolio.views.reports.donor_report) ----------------------------
+
+
+def _donor_stem(donor: Organisation) -> str:
+    return f"grand-livre-donateur-{slugify(donor.acronym or donor.name)[:40] or donor.pk}"
+
+
+def donor_ledger_csv(donor: Organisation, contributions: QuerySet) -> StreamingHttpResponse:
+    """`contributions` (the donor's, from `funding.filters.listed_contributions`) as CSV."""
+    return spreadsheets.csv_response(
+        funding_exports.CONTRIBUTION_COLUMNS,
+        contributions.iterator(chunk_size=CHUNK_SIZE),
+        stem=_donor_stem(donor),
+    )
+
+
+def donor_ledger_xlsx(donor: Organisation, contributions: QuerySet) -> FileResponse:
+    """`contributions` as XLSX, with the totals of the donor report."""
+    return spreadsheets.xlsx_response(
+        funding_exports.CONTRIBUTION_COLUMNS,
+        contributions.iterator(chunk_size=CHUNK_SIZE),
+        stem=_donor_stem(donor),
+        title=gettext("Ledger of %(donor)s") % {"donor": str(donor)},
+    )
+
+
+# --- The audit of changes (portfolio.audit) --------------------------------------------
+
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+def _changes(entry: AuditEntry) -> str:
+    # One change a line, as on the page: "field: old → new".
+    return "\n".join(f"{change.field}: {change.old} → {change.new}" for change in entry.changes)
+
+
+AUDIT_COLUMNS = [
+    # Text in local time: a date and a time in one cell, the same in every format.
+    (_("When"), lambda entry: f"{timezone.localtime(entry.at):%Y-%m-%d %H:%M}"),
+    (_("Who"), lambda entry: str(entry.user) if entry.user else gettext("unknown person")),
+    (_("Kind of record"), lambda entry: str(entry.kind_label)),
+    (_("Record number"), lambda entry: entry.record_id),
+    (_("Record"), lambda entry: entry.name),
+    (_("Action"), lambda entry: str(ACTIONS.get(entry.action, entry.action))),
+    (_("Changes"), _changes),
+    (_("Reason"), lambda entry: entry.reason),
+]
+AUDIT_STEM = "audit"
+
+
+def audit_csv(entries) -> StreamingHttpResponse:
+    """`entries` (`portfolio.audit.all_changes`, an iterator) as CSV."""
+    return spreadsheets.csv_response(AUDIT_COLUMNS, entries, stem=AUDIT_STEM)
+
+
+def audit_xlsx(entries) -> FileResponse:
+    """`entries` (`portfolio.audit.all_changes`, an iterator) as XLSX."""
+    return spreadsheets.xlsx_response(
+        AUDIT_COLUMNS, entries, stem=AUDIT_STEM, title=gettext("Audit of changes")
     )

@@ -206,15 +206,21 @@ def by_year(mechanism: Mechanism) -> list[YearFigures]:
     return [years[year] for year in sorted(years, reverse=True)]
 
 
+def project_money(projects: QuerySet) -> QuerySet:
+    """`projects` with `approved`, `transferred` and `spent` in US dollars:
+    a correlated subquery each, in the same query (the project list's files)."""
+    own = {"project": OuterRef("pk")}
+    return projects.annotate(**_figures(approval=own, project=own))
+
+
 def by_project(mechanism: Mechanism) -> QuerySet:
     """`mechanism`'s projects with approved, transferred and spent, in US
     dollars and in the project's own currency. One query (paginate it)."""
     own = {"project": OuterRef("pk")}
     return (
-        Project.objects.filter(mechanism=mechanism)
+        project_money(Project.objects.filter(mechanism=mechanism))
         .select_related("region", "implementing_partner")
         .annotate(
-            **_figures(approval=own, project=own),
             approved_amount=total(FundingApproval.objects.filter(**own), "amount"),
             transferred_amount=total(Tranche.objects.filter(**own), "amount"),
             spent_amount=total(Expenditure.objects.filter(**own), "amount"),

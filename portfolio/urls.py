@@ -12,6 +12,7 @@ from portfolio.views import (
     glossary,
     ledgers,
     plans,
+    project_exports,
     queue,
     regions,
     reports,
@@ -29,6 +30,14 @@ urlpatterns = [
 top_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("audit/", audit.audit_log, name="audit"),
+    path("audit/export.csv", audit.audit_csv, name="audit_csv"),
+    path("audit/export.xlsx", audit.audit_xlsx, name="audit_xlsx"),
+]
+
+# In the `projects` namespace: the list's files, with each project's money.
+project_patterns = [
+    path("export.csv", project_exports.export_csv, name="export_csv"),
+    path("export.xlsx", project_exports.export_xlsx, name="export_xlsx"),
 ]
 
 # In the `reviews` namespace: the queue, with the reports due.
@@ -48,6 +57,8 @@ funding_patterns = [
     path("contributions/<int:pk>/report/", reports.contribution_report, name="contribution_report"),
     # A donor's report across its contributions (pk of the organisation)
     path("donors/<int:pk>/report/", reports.donor_report, name="donor_report"),
+    path("donors/<int:pk>/ledger.csv", reports.donor_ledger_csv, name="donor_ledger_csv"),
+    path("donors/<int:pk>/ledger.xlsx", reports.donor_ledger_xlsx, name="donor_ledger_xlsx"),
     path("<slug:code>/", ledgers.mechanism_detail, name="detail"),
     path("<slug:code>/projects.csv", ledgers.project_ledger_csv, name="project_ledger_csv"),
     path("<slug:code>/projects.xlsx", ledgers.project_ledger_xlsx, name="project_ledger_xlsx"),

@@ -115,15 +115,24 @@ def get_progress_report(pk: int) -> ProgressReport:
     )
 
 
-def can_edit_report(user, report: IndicatorReport | ProgressReport, project: Project) -> bool:
+def can_edit_report(
+    user,
+    report: IndicatorReport | ProgressReport,
+    project: Project,
+    *,
+    editable_regions: frozenset[int] | None = None,
+) -> bool:
     """Staff of the project's region edit and submit its reports while the
     project is not closed or cancelled (its reports are locked with it); a
-    returned report only the office that submitted it (`reviews.rules`)."""
-    return (
-        not project.is_finished
-        and region_access.can_edit_region(user, project.region_id)
-        and review_rules.may_change(user, report)
-    )
+    returned report only the office that submitted it (`reviews.rules`).
+
+    A list of reports passes the regions the user edits
+    (`regions.access.editable_region_ids`), read once for the whole list."""
+    if editable_regions is None:
+        in_region = region_access.can_edit_region(user, project.region_id)
+    else:
+        in_region = project.region_id in editable_regions
+    return not project.is_finished and in_region and review_rules.may_change(user, report)
 
 
 def get_progress_report_for_edit(user, pk: int) -> ProgressReport:

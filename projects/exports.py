@@ -1,23 +1,40 @@
-"""The project list as CSV and XLSX: the same filtered rows as the page, all
-of them, with headers in the reader's language (written by
-`core.spreadsheets`, which also neutralizes formulas).
+"""The rows and columns of the project list's files: the same filtered rows
+as the page, all of them, with headers in the reader's language. The files
+add each project's money (funding, above this app), so the read layer writes
+them (`portfolio.exports`) from what is defined here.
 
 Whoever downloads, the coordinates of sensitive locations are never written:
 a file leaves the portal and cannot be taken back."""
 
 from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import spreadsheets
+from projects.filters import ProjectFilter, listed_projects
 from projects.models import Project
 from regions.models import Pillar
+from reviews import visibility
 
 # Rows read from the database at a time; each batch costs one query per
 # prefetched relation (locations, cercles).
 CHUNK_SIZE = 2000
 FILE_STEM = "projets"
+
+
+def readable_rows(user, filterset: ProjectFilter) -> QuerySet:
+    """The rows `filterset` selects among the projects `user` may read
+    (`reviews.visibility`): the list's and its files'. With an invalid filter
+    the form shows the error and the list nothing, rather than rows the
+    person did not ask for."""
+    readable = visibility.visible(listed_projects(), user)
+    return filterset.filter_queryset(readable) if filterset.is_valid() else readable.none()
+
+
+def requested(request) -> QuerySet:
+    """The rows of the list for the request's filters and reader."""
+    filterset = ProjectFilter(request.GET, queryset=Project.objects.none())
+    return readable_rows(request.user, filterset)
 
 
 def exported_projects(projects: QuerySet) -> QuerySet:
@@ -66,6 +83,9 @@ COLUMNS = [
     (_("Actual end"), lambda project: project.actual_end),
     (_("Budget"), lambda project: project.budget_amount),
     (_("Currency"), lambda project: project.budget_currency),
+    # At the rate of its planned start's month; empty while that rate is
+    # missing, and left out of the total as on the list.
+    spreadsheets.usd(_("Budget (USD)"), lambda project: project.budget_usd),
     (_("Women"), lambda project: project.women),
     (_("Men"), lambda project: project.men),
     (_("Girls"), lambda project: project.girls),
@@ -79,17 +99,6 @@ COLUMNS = [
 ]
 
 
-def _rows(projects: QuerySet):
-    return exported_projects(projects).iterator(chunk_size=CHUNK_SIZE)
-
-
-def csv_response(projects: QuerySet) -> StreamingHttpResponse:
-    """The projects as CSV, streamed as they are read from the database."""
-    return spreadsheets.csv_response(COLUMNS, _rows(projects), stem=FILE_STEM)
-
-
-def xlsx_response(projects: QuerySet) -> FileResponse:
-    """The projects as an Excel workbook."""
-    return spreadsheets.xlsx_response(
-        COLUMNS, _rows(projects), stem=FILE_STEM, title=gettext("Projects")
-    )
+def rows(projects: QuerySet, chunk_size: int = CHUNK_SIZE):
+    """`projects` with what the columns read, as an iterator."""
+    return exported_projects(projects).iterator(chunk_size=chunk_size)

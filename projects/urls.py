@@ -1,13 +1,13 @@
 from django.urls import path
 
-from projects.views import money, project_list, record, reports, suggestions, targets
+from projects.views import money, project_list, record, reports, suggestions, targets, workbooks
 
 app_name = "projects"
 urlpatterns = [
-    # The portal's main list and its exports
+    # The portal's main list and its open data file; its CSV and XLSX, with
+    # each project's money, are the read layer's (`portfolio.urls`), in this
+    # namespace (`minusma_sr/urls.py`).
     path("", project_list.project_list, name="list"),
-    path("export.csv", project_list.export_csv, name="export_csv"),
-    path("export.xlsx", project_list.export_xlsx, name="export_xlsx"),
     path("iati.xml", project_list.export_iati, name="export_iati"),
     # What the list's partner and focal point filters suggest as one types (htmx)
     path("suggest/partners/", suggestions.partner_suggestions, name="suggest_partners"),
@@ -71,4 +71,10 @@ urlpatterns = [
         name="report_attachment",
     ),
     path("reports/<int:pk>/<str:step>/", reports.progress_report_step, name="progress_report_step"),
+    # An office's reports of a quarter in a workbook: download, upload, submit all
+    path("workbooks/", workbooks.workbook_home, name="workbooks"),
+    path("workbooks/template.xlsx", workbooks.workbook_template, name="workbook_template"),
+    path("workbooks/upload/", workbooks.workbook_upload, name="workbook_upload"),
+    path("workbooks/drafts/", workbooks.workbook_drafts, name="workbook_drafts"),
+    path("workbooks/submit/", workbooks.workbook_submit, name="workbook_submit"),
 ]

@@ -31,7 +31,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Cercle)
 class CercleAdmin(admin.ModelAdmin):
-    list_display = ["name", "region"]
+    list_display = ["name", "region", "seat_latitude", "seat_longitude"]
     list_filter = ["region"]
     list_select_related = ["region"]
     search_fields = ["name"]

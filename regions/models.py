@@ -70,6 +70,14 @@ class Cercle(models.Model):
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="cercles"
     )
     name = models.CharField(_("name"), max_length=100)
+    # The seat town (chef-lieu), after which the cercle is named: where the
+    # maps place a project located by its cercle alone (docs/maps.md).
+    seat_latitude = models.DecimalField(
+        _("latitude of the seat"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    seat_longitude = models.DecimalField(
+        _("longitude of the seat"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("cercle")

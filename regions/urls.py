@@ -9,6 +9,11 @@ urlpatterns = [
     path("regions/", regions.region_list, name="list"),
     # Regional plans and their priorities
     path("plans/", plans.plan_list, name="plans"),
+    path("plans/export.csv", plans.plan_export_csv, name="plan_export_csv"),
+    path("plans/export.xlsx", plans.plan_export_xlsx, name="plan_export_xlsx"),
+    # The updates of the plans the list's filters select
+    path("plans/updates/export.csv", plans.update_export_csv, name="update_export_csv"),
+    path("plans/updates/export.xlsx", plans.update_export_xlsx, name="update_export_xlsx"),
     path("plans/new/", plans.plan_create, name="plan_create"),
     path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/send-for-review/", plans.plan_send_for_review, name="plan_send"),

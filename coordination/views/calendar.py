@@ -20,12 +20,15 @@ from django.views.decorators.http import require_POST, require_safe
 
 from coordination.calendar import meetings_calendar
 from coordination.models import CoordinationBody, Meeting
+from core.middleware import uncompressed
 
 # A feed holds the meetings from this long ago onwards, and at most this many.
 FEED_PAST = datetime.timedelta(days=30)
 FEED_LIMIT = 500
 
 
+# The page shows the person's secret feed addresses.
+@uncompressed
 @login_required
 @require_safe
 def calendar_page(request):

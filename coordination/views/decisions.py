@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from coordination import access, services
+from accounts.security_log import logs_export
+from coordination import access, exports, services
 from coordination.filters import DecisionFilter
 from coordination.forms.decisions import DecisionStatusForm
 from coordination.models import Decision
@@ -60,16 +61,38 @@ def _get_decision(pk) -> Decision:
     return get_object_or_404(Decision.objects.select_related(*related), pk=pk)
 
 
-@login_required
-@require_safe
-def decision_list(request):
+def _filters(request) -> DecisionFilter:
     decisions = Decision.objects.select_related(
         "meeting__body", "owner_organisation", "owner_user"
     ).order_by(F("due_date").asc(nulls_last=True), "pk")
-    listing = filtered_page(
-        request, DecisionFilter(request.GET, queryset=decisions), per_page=DECISIONS_PER_PAGE
-    )
+    return DecisionFilter(request.GET, queryset=decisions)
+
+
+def _filtered(request):
+    """Every row the list shows, none with an invalid filter (as `filtered_page`)."""
+    filterset = _filters(request)
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+@login_required
+@require_safe
+def decision_list(request):
+    listing = filtered_page(request, _filters(request), per_page=DECISIONS_PER_PAGE)
     return render(request, "coordination/decision_list.html", listing)
+
+
+@login_required
+@require_safe
+@logs_export("decisions_csv")
+def decision_export_csv(request):
+    return exports.decisions_csv(_filtered(request))
+
+
+@login_required
+@require_safe
+@logs_export("decisions_xlsx")
+def decision_export_xlsx(request):
+    return exports.decisions_xlsx(_filtered(request))
 
 
 def _detail(request, decision: Decision, form=None):

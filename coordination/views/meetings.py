@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from coordination import access, services
+from accounts.security_log import logs_export
+from coordination import access, exports, services
 from coordination.filters import MeetingFilter
 from coordination.forms.meetings import (
     DecisionForm,
@@ -51,21 +52,43 @@ def _attending_organisations(meeting: Meeting):
 # --- Reading ---------------------------------------------------------------------
 
 
-@login_required
-@require_safe
-def meeting_list(request):
+def _filters(request) -> MeetingFilter:
     meetings = Meeting.objects.select_related("body__region").annotate(
         decision_count=Count("decisions")
     )
-    listing = filtered_page(
-        request, MeetingFilter(request.GET, queryset=meetings), per_page=MEETINGS_PER_PAGE
-    )
+    return MeetingFilter(request.GET, queryset=meetings)
+
+
+def _filtered(request):
+    """Every row the list shows, none with an invalid filter (as `filtered_page`)."""
+    filterset = _filters(request)
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+@login_required
+@require_safe
+def meeting_list(request):
+    listing = filtered_page(request, _filters(request), per_page=MEETINGS_PER_PAGE)
     context = {
         **listing,
         "now": timezone.now(),
         "can_create": access.manageable_bodies(request.user).exists(),
     }
     return render(request, "coordination/meeting_list.html", context)
+
+
+@login_required
+@require_safe
+@logs_export("meetings_csv")
+def meeting_export_csv(request):
+    return exports.meetings_csv(_filtered(request))
+
+
+@login_required
+@require_safe
+@logs_export("meetings_xlsx")
+def meeting_export_xlsx(request):
+    return exports.meetings_xlsx(_filtered(request))
 
 
 @login_required

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from coordination import access
+from accounts.security_log import logs_export
+from coordination import access, exports
 from coordination.filters import OrganisationFilter
 from coordination.forms.organisations import OrganisationForm
 from coordination.models import Organisation
@@ -35,22 +36,42 @@ def _related(organisation: Organisation, name: str, *joined: str):
     return None
 
 
-@login_required
-@require_safe
-def organisation_list(request):
+def _filters(request) -> OrganisationFilter:
     organisations = Organisation.objects.annotate(
         body_count=Count("memberships", filter=Q(memberships__end_date__isnull=True))
     ).order_by("name", "pk")
-    listing = filtered_page(
-        request,
-        OrganisationFilter(request.GET, queryset=organisations),
-        per_page=ORGANISATIONS_PER_PAGE,
-    )
+    return OrganisationFilter(request.GET, queryset=organisations)
+
+
+def _filtered(request):
+    """Every row the list shows, none with an invalid filter (as `filtered_page`)."""
+    filterset = _filters(request)
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+@login_required
+@require_safe
+def organisation_list(request):
+    listing = filtered_page(request, _filters(request), per_page=ORGANISATIONS_PER_PAGE)
     context = {
         **listing,
         "can_create": access.can_manage_organisations(request.user),
     }
     return render(request, "coordination/organisation_list.html", context)
+
+
+@login_required
+@require_safe
+@logs_export("organisations_csv")
+def organisation_export_csv(request):
+    return exports.organisations_csv(_filtered(request))
+
+
+@login_required
+@require_safe
+@logs_export("organisations_xlsx")
+def organisation_export_xlsx(request):
+    return exports.organisations_xlsx(_filtered(request))
 
 
 @login_required

@@ -19,17 +19,6 @@ from funding.forms import ImportForm
 TEMPLATE = "funding/import_form.html"
 
 
-def _failure_summary(failed: imports.ImportFailed) -> str:
-    if not failed.in_rows:
-        return _("Nothing was imported.")
-    return _("Nothing was imported: %(problems)s in %(rows)s.") % {
-        "problems": ngettext("%(count)d problem", "%(count)d problems", len(failed.problems))
-        % {"count": len(failed.problems)},
-        "rows": ngettext("%(count)d row", "%(count)d rows", failed.row_count)
-        % {"count": failed.row_count},
-    }
-
-
 def _import_page(request, *, columns, run, done, context: dict):
     """The upload form; a POSTed file imported whole by `run`, then `done`
     with what was imported, or the page again with every problem."""
@@ -52,7 +41,7 @@ def _import_page(request, *, columns, run, done, context: dict):
         "expected": [(column.header, column.required, column.description) for column in columns],
         "size_limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
         "failed": failed,
-        "summary": _failure_summary(failed) if failed else "",
+        "summary": failed.summary if failed else "",
     }
     return render(request, TEMPLATE, context)
 

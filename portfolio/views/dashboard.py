@@ -3,14 +3,18 @@ the signed-in person (figures in `portfolio.dashboard`)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts import access
 from core import render_cache
+from funding.models import FundingApproval
 from portfolio import dashboard as dashboard_figures
+from portfolio import maps
 from portfolio.charts import bar_chart
 from portfolio.dashboard import DashboardFilter, Selection
+from projects import maps as project_maps
 from regions import access as region_access
 from reviews import queue, visibility
 
@@ -67,8 +71,59 @@ def dashboard(request):
             user.pk,
         ),
         "portfolio": portfolio,
+        "maps": _maps(request, selection),
     }
     return render(request, "portfolio/dashboard.html", context)
+
+
+def _maps(request, selection: Selection):
+    """The regions filled by projects or approved money, and the projects'
+    locations, for the selection: kept for everyone who reads the same
+    projects, the same coordinates and the same choices."""
+    measure = maps.measure_of(request.GET)
+    colour = maps.colour_of(request.GET)
+    exact = maps.sees_exact_coordinates(request.user)
+    return render_cache.section(
+        "dashboard-maps",
+        "portfolio/_dashboard_maps.html",
+        lambda: _maps_context(selection, measure, colour, exact=exact),
+        selection.year or "",
+        selection.region.code if selection.region else "",
+        "published" if selection.published_only else "all",
+        "exact" if exact else "withheld",
+        measure,
+        colour,
+    )
+
+
+def _maps_context(selection: Selection, measure: str, colour: str, *, exact: bool) -> dict:
+    """Four queries: the regions, the figure by region, the locations, the
+    cercles of projects without a location."""
+    kept = [
+        ("year", selection.year or ""),
+        ("region", selection.region.code if selection.region else ""),
+    ]
+    kept = [(name, value) for name, value in kept if value]
+    action = reverse("dashboard")
+    if measure == project_maps.Measure.APPROVED:
+        values = project_maps.approved_by_region(selection.money(FundingApproval, "approved_on"))
+    else:
+        values = project_maps.projects_by_region(selection.projects())
+    drawn = maps.regions()
+    return {
+        "choropleth": maps.choropleth(measure, values, regions_drawn=drawn),
+        "measure_choice": maps.measure_choice(
+            action, measure, [*kept, (maps.COLOUR_PARAM, colour)]
+        ),
+        "points": maps.project_points(
+            selection.projects(),
+            exact=exact,
+            colour_by=colour,
+            limit=maps.DASHBOARD_POINTS,
+            regions_drawn=drawn,
+        ),
+        "colour_choice": maps.colour_choice(action, colour, [*kept, (maps.MEASURE_PARAM, measure)]),
+    }
 
 
 def _portfolio_context(form, selection: Selection, first_regions: list[str]) -> dict:

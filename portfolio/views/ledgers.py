@@ -14,8 +14,11 @@ from core import render_cache
 from core.history import HistoryEntry, changes_between
 from funding.access import can_record_money
 from funding.figures import delivery_rate
-from funding.models import RULES_HISTORY_BEGAN, Mechanism, TrancheStep, Window
-from portfolio import exports, figures, ledgers
+from funding.models import RULES_HISTORY_BEGAN, FundingApproval, Mechanism, TrancheStep, Window
+from portfolio import exports, figures, ledgers, maps
+from projects import maps as project_maps
+from projects.models import Project
+from reviews import visibility
 
 PROJECTS_PER_PAGE = 25
 LATEST_CONTRIBUTIONS = 10
@@ -115,8 +118,41 @@ def mechanism_detail(request, code):
             mechanism.pk,
             page.number,
         ),
+        "map": _region_map(request, mechanism),
     }
     return render(request, "portfolio/mechanism_detail.html", context)
+
+
+def _region_map(request, mechanism: Mechanism):
+    """The regions filled by the mechanism's projects or its approved US
+    dollars (the ledger's "approved" by region), kept for everyone who reads
+    the same projects: two queries when drawn (the figure by region, the regions)."""
+    measure = maps.measure_of(request.GET)
+    published_only = visibility.reads_published_only(request.user)
+
+    def context() -> dict:
+        if measure == project_maps.Measure.APPROVED:
+            values = project_maps.approved_by_region(
+                FundingApproval.objects.filter(mechanism=mechanism)
+            )
+        else:
+            projects = Project.objects.filter(mechanism=mechanism)
+            if published_only:
+                projects = projects.filter(status__in=Project.PUBLISHED_STATES)
+            values = project_maps.projects_by_region(projects)
+        return {
+            "map": maps.choropleth(measure, values),
+            "measure_choice": maps.measure_choice(mechanism.get_absolute_url(), measure, []),
+        }
+
+    return render_cache.section(
+        "mechanism-map",
+        "portfolio/_mechanism_map.html",
+        context,
+        mechanism.pk,
+        "published" if published_only else "all",
+        measure,
+    )
 
 
 def _ledger_context(mechanism: Mechanism, page) -> dict:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from accounts import access as accounts_access
 from core import render_cache
 from core.cached_figures import cached
-from portfolio import coverage, reporting, results
+from portfolio import coverage, maps, reporting, results
 from projects.due_links import rows_for
 from projects.models import Project
 from regions import access, services
@@ -137,5 +137,20 @@ def plan_report(request, pk):
         "coverage": coverage.plan_report_coverage(plan, published_only=published_only),
         "update": coverage.latest_approved_update(plan),
         "results": results.plan_results(plan, published_only=published_only),
+        # Where the plan's projects are, on an A4 map of its region (three queries).
+        "points": _plan_points(request.user, plan, published_only=published_only),
     }
     return render(request, "portfolio/plan_report.html", context)
+
+
+def _plan_points(user, plan: RegionalPlan, *, published_only: bool):
+    projects = Project.objects.filter(priority__plan=plan)
+    if published_only:
+        projects = projects.filter(status__in=Project.PUBLISHED_STATES)
+    return maps.project_points(
+        projects,
+        exact=maps.sees_exact_coordinates(user),
+        colour_by="status",
+        limit=maps.REGION_POINTS,
+        focus=plan.region.code,
+    )

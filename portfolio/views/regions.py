@@ -13,9 +13,10 @@ from django.views.decorators.http import require_safe
 
 from accounts import access as accounts_access
 from coordination.models import Meeting
+from core import render_cache
 from core.cached_figures import cached
 from funding.figures import delivery_rate
-from portfolio import coverage, reporting, results
+from portfolio import coverage, maps, reporting, results
 from projects.due_links import rows_for
 from projects.models import Project
 from regions.filters import NO_CERCLE
@@ -135,6 +136,39 @@ def _bodies_with_next_meeting(region: Region):
     )
 
 
+def _points(request, region: Region, *, published_only: bool):
+    """The region's projects as points on its map, kept for everyone who
+    reads the same projects and coordinates (three queries when drawn: the
+    locations, the cercles of projects without one, the regions)."""
+    colour = maps.colour_of(request.GET)
+    exact = maps.sees_exact_coordinates(request.user)
+
+    def context() -> dict:
+        projects = Project.objects.filter(region=region)
+        if published_only:
+            projects = projects.filter(status__in=Project.PUBLISHED_STATES)
+        return {
+            "points": maps.project_points(
+                projects,
+                exact=exact,
+                colour_by=colour,
+                limit=maps.REGION_POINTS,
+                focus=region.code,
+            ),
+            "colour_choice": maps.colour_choice(region.get_absolute_url(), colour, []),
+        }
+
+    return render_cache.section(
+        "region-points",
+        "portfolio/_region_points.html",
+        context,
+        region.pk,
+        "published" if published_only else "all",
+        "exact" if exact else "withheld",
+        colour,
+    )
+
+
 @login_required
 @require_safe
 def region_detail(request, code):
@@ -162,6 +196,7 @@ def region_detail(request, code):
             region.pk,
         ),
         "money": cached("region-money", lambda: _money_by_mechanism(region), region.pk),
+        "points": _points(request, region, published_only=published_only),
         "bodies": _bodies_with_next_meeting(region),
         # What the region's office still owes headquarters: staff only.
         "sees_due_reports": accounts_access.sees_due_reports(request.user),

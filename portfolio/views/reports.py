@@ -14,10 +14,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from accounts.security_log import logs_export
+from coordination.models import Organisation
 from funding.figures import delivery_rate, total
 from funding.filters import listed_contributions
 from funding.models import Expenditure, FundingApproval, Mechanism, Tranche
-from portfolio import ledgers
+from portfolio import exports, ledgers
 from projects.models import Indicator, IndicatorReport, Project
 from reviews.models import ReviewStatus
 
@@ -145,12 +147,17 @@ def contribution_report(request, pk):
     )
 
 
+def _donor_contributions(pk) -> QuerySet:
+    # The donor's contributions with their mechanism, earmark and figures,
+    # the donor joined.
+    return listed_contributions().filter(donor=pk).order_by("pledged_on", "pk")
+
+
 @login_required
 @require_safe
 def donor_report(request, pk):
-    # The donor's contributions with their mechanism, earmark and figures,
-    # the donor joined: an organisation without any is no donor (404).
-    rows = listed_contributions().filter(donor=pk).order_by("pledged_on", "pk")
+    # An organisation without any contribution is no donor (404).
+    rows = _donor_contributions(pk)
     contributions = list(rows)
     if not contributions:
         raise Http404
@@ -169,3 +176,27 @@ def donor_report(request, pk):
             "totals": {name: value or Decimal("0") for name, value in totals.items()},
         },
     )
+
+
+def _donor(pk) -> Organisation:
+    """The organisation, if it pledged anything (else 404, as its report)."""
+    donors = Organisation.objects.filter(contributions__isnull=False).distinct()
+    return get_object_or_404(donors, pk=pk)
+
+
+# The donor's ledger as files: the report's contributions with their figures,
+# and in XLSX the report's totals below them.
+
+
+@login_required
+@require_safe
+@logs_export("donor_ledger_csv")
+def donor_ledger_csv(request, pk):
+    return exports.donor_ledger_csv(_donor(pk), _donor_contributions(pk))
+
+
+@login_required
+@require_safe
+@logs_export("donor_ledger_xlsx")
+def donor_ledger_xlsx(request, pk):
+    return exports.donor_ledger_xlsx(_donor(pk), _donor_contributions(pk))

@@ -8,6 +8,9 @@ from django.core.paginator import InvalidPage, Page, Paginator
 from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_filters import CharFilter
@@ -15,18 +18,16 @@ from django_filters import CharFilter
 from accounts import access as accounts_access
 from accounts.security_log import logs_export
 from core import cached_figures, render_cache
-from projects import exports, iati
+from projects import exports, iati, maps
 from projects.filters import (
     SORTS,
     PageSizeForm,
     ProjectFilter,
     is_unfiltered,
-    listed_projects,
     page_size,
 )
 from projects.models import Project
 from regions import access as region_access
-from reviews import visibility
 
 # Past this many projects, the unfiltered list shows PostgreSQL's estimate of
 # their number instead of counting every row at each request; below it the
@@ -45,16 +46,8 @@ def _filters(request) -> ProjectFilter:
 
 def _rows(request, filterset: ProjectFilter):
     """The rows `filterset` selects among the projects the user may read
-    (`reviews.visibility`). With an invalid filter the form shows the error
-    and the list nothing, rather than rows the person did not ask for."""
-    readable = visibility.visible(listed_projects(), request.user)
-    return filterset.filter_queryset(readable) if filterset.is_valid() else readable.none()
-
-
-def _filtered(request):
-    """The filter set of the request and the rows it selects."""
-    filterset = _filters(request)
-    return filterset, _rows(request, filterset)
+    (`projects.exports.readable_rows`, shared with the list's files)."""
+    return exports.readable_rows(request.user, filterset)
 
 
 def estimated_count(model) -> int | None:
@@ -189,6 +182,8 @@ def _table_context(request, filterset, projects, query: QueryDict) -> dict:
         # The page then says "about" the number of projects.
         "count_is_estimate": estimated,
         "columns": _columns(filterset),
+        # The active filters, as chips above the table (core.lists.active_filters).
+        "filter": filterset,
         # The empty list says whether filters left nothing.
         "filtered": filterset.form.has_changed(),
         # The links of the headers, exports and pages keep the filters.
@@ -206,6 +201,13 @@ def _asked(request) -> QueryDict:
         if values:
             query.setlist(name, values)
     return query
+
+
+def _without_pages(query: QueryDict) -> str:
+    files = query.copy()
+    for name in ("page", "page_size"):
+        files.pop(name, None)
+    return files.urlencode()
 
 
 def _key(query: QueryDict) -> str:
@@ -256,8 +258,25 @@ def _rendered(request, query: QueryDict, parts: tuple, *, partial: bool) -> str:
             "page_size_form": PageSizeForm(initial={"page_size": page_size(query)}),
             "table": table,
             "can_create": region_access.editable_regions(request.user).exists(),
+            # The files hold every row of the filters, on no page.
+            "querystring": _without_pages(query),
+            "region_map": _region_map(request, filterset, query),
         },
     )
+
+
+def _region_map(request, filterset, query: QueryDict, *, oob: bool = False) -> str:
+    """The listed projects, or the US dollars approved for them, by region
+    (`projects.maps`): two queries. Swapped out of band when htmx refreshes
+    the table (`oob`), so that the map follows the filters too."""
+    measure = maps.measure_of(query)
+    hidden = [(name, value) for name, values in query.lists() for value in values]
+    context = {
+        "map": maps.projects_choropleth(measure, _rows(request, filterset)),
+        "measure_choice": maps.measure_choice(reverse("projects:list"), measure, hidden),
+        "oob": oob,
+    }
+    return render_to_string("projects/_project_map.html", context)
 
 
 @login_required
@@ -276,26 +295,32 @@ def project_list(request):
     if html is None:
         html = _rendered(request, query, parts, partial=partial)
     if partial:
-        return HttpResponse(html)
+        region_map = _region_map(request, _filters(request), query, oob=True)
+        return HttpResponse(html + _export_links(query) + region_map)
     return render(request, "projects/project_list.html", {"content": html})
 
 
-@login_required
-@require_safe
-@logs_export("projects_csv")
-def export_csv(request):
-    return exports.csv_response(_filtered(request)[1])
+def _export_links(query: QueryDict) -> str:
+    """The header's links to the list's files, with the filters htmx has just
+    applied to the table: swapped out of band, since the header stays."""
+    links = render_to_string(
+        "core/_export_links.html",
+        {
+            "csv_url": reverse("projects:export_csv"),
+            "xlsx_url": reverse("projects:export_xlsx"),
+            "iati_url": reverse("projects:export_iati"),
+            "querystring": _without_pages(query),
+        },
+    )
+    return format_html('<span id="project-export-links" hx-swap-oob="true">{}</span>', links)
 
 
-@login_required
-@require_safe
-@logs_export("projects_xlsx")
-def export_xlsx(request):
-    return exports.xlsx_response(_filtered(request)[1])
+# The list as CSV and XLSX, with each project's money: the read layer's
+# (`portfolio.views.project_exports`), at this list's addresses.
 
 
 @login_required
 @require_safe
 @logs_export("projects_iati")
 def export_iati(request):
-    return iati.iati_response(_filtered(request)[1])
+    return iati.iati_response(exports.requested(request))

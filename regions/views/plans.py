@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.security_log import logs_export
 from core.files import attach_file, serve
 from core.forms import AttachmentForm
 from core.lists import filtered_page
 from core.versioning import EditConflict
 from core.views import posted
-from regions import access, services
+from regions import access, exports, services
 from regions.filters import PlanFilter
 from regions.forms.plans import (
     DUPLICATE_CODE,
@@ -74,18 +75,60 @@ def _conflict(request, template: str, form, conflict: EditConflict, **context):
 # --- Reading ---------------------------------------------------------------------
 
 
+def _filters(request) -> PlanFilter:
+    """The list's filters over the plans the user may read (`reviews.visibility`)."""
+    plans = visibility.visible(_plans_with_totals(), request.user)
+    return PlanFilter(request.GET, queryset=plans)
+
+
+def _filtered(request):
+    """The plans the list shows, all of them: none with an invalid filter,
+    rather than rows the person did not ask for (as `filtered_page`)."""
+    filterset = _filters(request)
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
 @login_required
 @require_safe
 def plan_list(request):
-    plans = visibility.visible(_plans_with_totals(), request.user)
-    listing = filtered_page(
-        request, PlanFilter(request.GET, queryset=plans), per_page=PLANS_PER_PAGE
-    )
+    listing = filtered_page(request, _filters(request), per_page=PLANS_PER_PAGE)
     context = {
         **listing,
         "can_create": access.editable_regions(request.user).exists(),
     }
     return render(request, "regions/plan_list.html", context)
+
+
+# The plans list's rows as files, and the updates of those plans (the list
+# has no page of its own for them): the same filters, the same readers.
+
+
+@login_required
+@require_safe
+@logs_export("plans_csv")
+def plan_export_csv(request):
+    return exports.plans_csv(_filtered(request))
+
+
+@login_required
+@require_safe
+@logs_export("plans_xlsx")
+def plan_export_xlsx(request):
+    return exports.plans_xlsx(_filtered(request))
+
+
+@login_required
+@require_safe
+@logs_export("plan_updates_csv")
+def update_export_csv(request):
+    return exports.updates_csv(exports.updates_of(_filtered(request), request.user))
+
+
+@login_required
+@require_safe
+@logs_export("plan_updates_xlsx")
+def update_export_xlsx(request):
+    return exports.updates_xlsx(exports.updates_of(_filtered(request), request.user))
 
 
 @login_required

@@ -64,6 +64,9 @@ def browser(live_server):
 
 def _context(browser, live_server, **options):
     options.setdefault("viewport", DESKTOP)
+    # The service worker fetches pages on its own, after a test may have
+    # ended: only the tests of offline use (`worker_page`) let it run.
+    options.setdefault("service_workers", "block")
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", **options)
     context.set_default_timeout(10_000)
     return context
@@ -73,6 +76,14 @@ def _context(browser, live_server, **options):
 def page(browser, live_server):
     """A browser tab with JavaScript, French by default."""
     context = _context(browser, live_server)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def worker_page(browser, live_server):
+    """A browser tab whose service worker runs (offline use)."""
+    context = _context(browser, live_server, service_workers="allow")
     yield context.new_page()
     context.close()
 

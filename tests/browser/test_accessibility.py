@@ -21,7 +21,7 @@ from coordination.models import CoordinationBody
 from projects.models import Project
 from regions.models import Cercle, Office, Region, RegionalPlan
 from reviews import services as review
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import (
     BodyFactory,
     ContributionFactory,
@@ -195,6 +195,7 @@ def main_pages(portal) -> dict:
         "organisations": "/coordination/organisations/",
         "meeting": f"/coordination/meetings/{portal['meeting'].pk}/",
         "decisions": "/coordination/decisions/",
+        "meetings": "/coordination/meetings/",
         "new project": "/projects/new/",
         "new project, errors": _submit_empty_project_form,
         "new progress report": f"/projects/{project.pk}/reports/new/",
@@ -239,7 +240,15 @@ AXE_PAGES = {
         "rates",
         "new approval",
     ],
-    "viewer": ["dashboard", "project", "plans", "trust fund", "organisations", "decisions"],
+    "viewer": [
+        "dashboard",
+        "project",
+        "plans",
+        "trust fund",
+        "organisations",
+        "decisions",
+        "meetings",
+    ],
     "anonymous": ["sign-in"],
 }
 
@@ -259,13 +268,26 @@ def blocking_violations(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", AXE_PAGES)
-def test_main_pages_have_no_serious_or_critical_accessibility_violation(
-    role, portal, new_page, live_server
-):
-    page = signed_in(new_page, live_server, portal["users"].get(role))
+# The main pages again on a phone, where the header and the filters fold and
+# the tables' rows are cards.
+PHONE_AXE_PAGES = {
+    "gao": [
+        "dashboard",
+        "projects",
+        "project",
+        "plans",
+        "meetings",
+        "decisions",
+        "organisations",
+        "reviews",
+    ],
+    "fund": ["contributions"],
+}
+
+
+def _check_axe(page, names, portal, role):
     found = {}
-    for name in AXE_PAGES[role]:
+    for name in names:
         open_page(page, name, portal)
         if violations := blocking_violations(page):
             found[name] = violations
@@ -273,6 +295,22 @@ def test_main_pages_have_no_serious_or_critical_accessibility_violation(
     assert not found, f"as {role}:\n" + "\n".join(
         f"{name}:\n" + "\n".join(violations) for name, violations in found.items()
     )
+
+
+@pytest.mark.parametrize("role", AXE_PAGES)
+def test_main_pages_have_no_serious_or_critical_accessibility_violation(
+    role, portal, new_page, live_server
+):
+    page = signed_in(new_page, live_server, portal["users"].get(role))
+    _check_axe(page, AXE_PAGES[role], portal, role)
+
+
+@pytest.mark.parametrize("role", PHONE_AXE_PAGES)
+def test_main_pages_have_no_serious_or_critical_accessibility_violation_on_a_phone(
+    role, portal, new_page, live_server
+):
+    page = signed_in(new_page, live_server, portal["users"][role], viewport=PHONE)
+    _check_axe(page, PHONE_AXE_PAGES[role], portal, role)
 
 
 # --- Keyboard ----------------------------------------------------------------------------
@@ -534,11 +572,12 @@ LAYOUT = """
 """
 
 # A phone, then a 1280-pixel window zoomed to 200 %: 640 CSS pixels wide (the
-# layout depends on CSS pixels only, so the same tab is simply narrowed).
-SCREENS = {"phone": PHONE, "zoom 200%": {"width": 640, "height": 450}}
+# layout depends on CSS pixels only, so the same tab is simply narrowed), then
+# that window unzoomed.
+SCREENS = {"phone": PHONE, "zoom 200%": {"width": 640, "height": 450}, "laptop": DESKTOP}
 
 
-def test_main_pages_fit_a_phone_and_200_percent_zoom_and_their_tables_scroll_by_keyboard(
+def test_main_pages_fit_a_phone_200_percent_zoom_and_a_laptop_and_tables_scroll_by_keyboard(
     portal, new_page, live_server
 ):
     problems, seen = [], set()

@@ -80,9 +80,10 @@ def write_progress_report(page, project: Project) -> ProgressReport:
 
 def signed_in(page, username: str) -> None:
     """Sign in with the form and wait until the portal shows the person's
-    menu: what comes next must not interrupt the sign-in on its way."""
+    menu (folded on a phone): what comes next must not interrupt the sign-in
+    on its way."""
     sign_in(page, username)
-    expect(page.locator(".user-menu")).to_be_visible()
+    expect(page.locator(".user-menu")).to_be_attached()
 
 
 def click_review_button(page, name: str) -> None:
@@ -250,8 +251,9 @@ def test_filtering_projects_swaps_the_table_and_the_excel_file_has_the_same_rows
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-    header, *data = list(sheet.iter_rows(values_only=True))
+    header, *data, totals = list(sheet.iter_rows(values_only=True))
     assert header[0] == "Code"
+    assert totals[0] == "Total"
     assert len(data) == int(shown_count(page).inner_text())
     expected = {project.code for project in projects["gao"] if project.mechanism.code == "qip"}
     assert {row[0] for row in data} == expected
@@ -325,7 +327,9 @@ def test_language_switch_changes_the_whole_interface_and_is_remembered(
     expect(page).to_have_url(re.compile(r"/projects/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_title("Projects · Stabilization & Recovery portal")
-    expect(page.locator(".brand")).to_have_text("Stabilization & Recovery portal")
+    expect(page.locator(".brand")).to_have_text(
+        "Stabilization & Recovery portal", use_inner_text=True
+    )
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     navigation = page.locator(".site-nav")
     for label in ("Dashboard", "Plans", "Projects", "Funding", "Coordination", "My queue"):
@@ -334,7 +338,8 @@ def test_language_switch_changes_the_whole_interface_and_is_remembered(
     expect(page.get_by_role("button", name="Filter")).to_be_visible()
     expect(page.locator(".lang-switch button[lang=en]")).to_be_disabled()
 
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_navigation():  # signed out before going on
+        page.get_by_role("button", name="Sign out").click()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 

@@ -218,7 +218,7 @@ def test_charts_are_svg_with_a_table_of_the_same_figures(client_for, viewer, por
 
     page = client.get("/").text
 
-    assert page.count("<svg") == 4
+    assert page.count('<svg class="chart__svg"') == 4
     assert "Money by mechanism (USD)" in page and "US dollars" in page
     assert "<title>QIP — Approved : 70,000</title>" in page
     assert "264,000&nbsp;USD" in page  # transferred, in whole dollars
@@ -279,6 +279,8 @@ def test_query_count_does_not_grow_with_the_data(
     # overdue (`portfolio.reporting.due_for_user`): the projects that report,
     # their mechanisms' obligations, their progress reports (none answers, so
     # no first submission is read), the plans that report (none), and the
-    # regions the person writes for, for the "Report" links (5).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + 5):
+    # regions the person writes for, for the "Report" links (5). The maps
+    # (`portfolio.views.dashboard._maps_context`): the regions, projects by
+    # region, the locations, the cercles of projects without one (4).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + 5 + 4):
         assert client.get("/").status_code == 200

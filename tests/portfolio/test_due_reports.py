@@ -419,8 +419,10 @@ def test_dashboard_queries_do_not_grow_with_the_due_reports(
     # The portfolio (9), the filter's regions (1), the person's regions first
     # (1), their projects ending soon, the QIP limit, late QIPs, overdue
     # decisions, next meetings (5); the due reports (8) and the regions the
-    # person writes for, for the "Report" links (1).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + DUE_QUERIES + 1):
+    # person writes for, for the "Report" links (1); the maps (4).
+    with django_assert_num_queries(
+        SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + DUE_QUERIES + 1 + 4
+    ):
         response = client.get("/")
     # Each more project awaits its Q2 2025, its Q1 sent.
     assert response.context["due_count"] == 4 + n
@@ -438,9 +440,9 @@ def test_region_page_queries_do_not_grow_with_the_due_reports(
     # plan's results by priority); the due reports (8, but for the days
     # plan updates were first submitted: no update of the plan in force
     # answers one here) and the regions the person writes for, for the
-    # "Report" links (1).
+    # "Report" links (1); the map of the projects' locations (3).
     with django_assert_num_queries(
-        SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 18 + DUE_QUERIES - 1 + 1
+        SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 18 + DUE_QUERIES - 1 + 1 + 3
     ):
         response = client.get("/regions/ML-7/")
     assert len(response.context["due_rows"]) == 4 + n

@@ -316,8 +316,9 @@ def test_mechanism_page_query_count_does_not_grow(
     # themselves; its ten latest contributions; its projects counted, then
     # their page; the changes to its rules (three: the history of the
     # mechanism, of its windows and of its tranche steps, with who made them);
-    # its funding for gender equality.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 30):
+    # its funding for gender equality; its map by region: its projects by
+    # region, the regions (2).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 30 + 2):
         response = client.get("/funding/tf/")
     assert len(response.context["projects"]) == min(2 + extra, 25)
 
@@ -353,7 +354,9 @@ def test_project_ledger_xlsx_lists_the_mechanisms_projects(client_for, viewer, t
     )
     sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert sorted(codes) == ["TF-2024-GAO-001", "TF-2024-MOP-001"]
+    # The projects, then the totals of the US dollar columns.
+    assert sorted(codes[:-1]) == ["TF-2024-GAO-001", "TF-2024-MOP-001"]
+    assert codes[-1] == "Total"
 
 
 def test_project_ledger_export_of_an_unknown_mechanism_is_404(client_for, viewer):

@@ -270,8 +270,9 @@ def test_report_costs_the_same_number_of_queries_whatever_the_rows(
     # their projects with mechanism and money; the latest approved update
     # (with its reviewer); its progress with the priorities. Its results by
     # priority (`portfolio.results`): the people reached by priority and in
-    # all, the priorities, their outcome indicators (none here) (4).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 6 + 4):
+    # all, the priorities, their outcome indicators (none here) (4). Its map:
+    # the locations, the cercles of projects without one, the regions (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 6 + 4 + 3):
         response = client.get(f"/plans/{plan.pk}/report/")
     assert len(response.context["coverage"].priorities) == 2 + 2 * n
     assert len(response.context["update"].progress.all()) == 2 + 2 * n

@@ -171,7 +171,8 @@ def test_region_money_costs_three_queries_whatever_the_rows(
     # count and the first of the projects without a cercle, the region's
     # project totals, the coordination bodies (none, so no meetings are read);
     # the money by mechanism: approved, transferred, spent (one grouped query
-    # each); the region's projects and plans that owe reports (none) (2).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9 + 3 + 2):
+    # each); the region's projects and plans that owe reports (none) (2); the
+    # map of the projects' locations (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9 + 3 + 2 + 3):
         response = client.get("/regions/ML-7/")
     assert len(response.context["money"]) == 3

@@ -163,8 +163,10 @@ def test_plan_report_results_cost_the_same_queries_whatever_the_rows(
     _results_rows(plan, rows)
     client = client_for(reader)
     # As tests/portfolio/test_plan_report.py counts the report (no update
-    # approved here: its progress is not read), and the results.
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 5 + RESULTS_QUERIES):
+    # approved here: its progress is not read), its map (3), and the results.
+    with django_assert_num_queries(
+        SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 5 + 3 + RESULTS_QUERIES
+    ):
         response = client.get(f"/plans/{plan.pk}/report/")
     assert len(response.context["results"].priorities) == rows
     assert 'id="results"' in response.text
@@ -189,8 +191,9 @@ def test_region_page_results_cost_the_same_queries_whatever_the_rows(
 
 
 # The region page without its results, as tests/portfolio/test_region_page_full.py
-# counts it, with the projects' and plans' due reports of these rows.
-REGION_PAGE_QUERIES = 20
+# counts it, with the projects' and plans' due reports of these rows, and its
+# map of the projects' locations (3).
+REGION_PAGE_QUERIES = 20 + 3
 
 
 @pytest.mark.django_db

@@ -29,8 +29,10 @@ def _csv(response) -> list[list[str]]:
 
 
 def _xlsx(response) -> list[list]:
+    """The header and the rows, within the auto-filter: not the totals below."""
     sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+    last = int(sheet.auto_filter.ref.split(":")[1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    return [list(row) for row in sheet.iter_rows(max_row=last, values_only=True)]
 
 
 def _by_code(rows: list[list]) -> dict[str, dict]:

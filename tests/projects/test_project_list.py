@@ -57,12 +57,13 @@ def test_project_list_shows_each_project_with_its_columns(client_for, reader):
     page = response.text
     assert f'<a href="/projects/{project.pk}/">QIP-2024-GAO-014</a>' in page
     assert "Réhabilitation du forage de Sossokoïra" in page
-    assert "<td>Gao</td>" in page
-    assert "<td>QIP</td>" in page
+    # Each cell names its column, for the rows shown as cards on a phone.
+    assert '<td data-label="Region">Gao</td>' in page
+    assert '<td data-label="Mechanism">QIP</td>' in page
     assert "TASSAGHT" in page
     assert "02/01/2024 – 06/30/2024" in page
     assert f"48,250.50{NBSP}USD" in page
-    assert '<td class="num">3,750</td>' in page
+    assert '<td class="num col-beneficiaries" data-label="Beneficiaries">3,750</td>' in page
 
 
 def test_project_list_shows_the_window_beside_the_mechanism(client_for, reader):
@@ -71,7 +72,7 @@ def test_project_list_shows_the_window_beside_the_mechanism(client_for, reader):
 
     response = client_for(reader).get("/projects/")
 
-    assert "<td>PBF · IRF</td>" in response.text
+    assert '<td data-label="Mechanism">PBF · IRF</td>' in response.text
 
 
 def test_beneficiaries_are_added_up_by_the_database(client_for, reader):
@@ -303,8 +304,9 @@ def test_htmx_history_restore_gets_the_whole_page(client_for, reader):
 # (For those who read every project, the unfiltered list on PostgreSQL first
 # reads the planner's estimate of their number instead of counting a large
 # table: tests/projects/test_list_at_scale.py. A regional officer's list is
-# counted.)
-LIST_QUERIES = SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 2 + 5 + 1
+# counted.) The map of the listed projects by region: their number by
+# region, the regions (2).
+LIST_QUERIES = SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 2 + 5 + 1 + 2
 
 
 def _projects_with_rows(n: int) -> None:

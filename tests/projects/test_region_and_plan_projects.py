@@ -203,7 +203,7 @@ def test_region_page_query_count_does_not_grow_with_projects(
     # plan obligations, their updates (none, so no first submission is read) (4).
     # The results by priority of the plan in force (`portfolio.results`): the
     # people reached by priority and in all, the priorities, their outcome
-    # indicators (4).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 14 + 4 + 4):
+    # indicators (4). The map of the projects' locations (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 14 + 4 + 4 + 3):
         response = client.get("/regions/ML-7/")
     assert response.context["project_totals"]["count"] == 2 * n

@@ -78,6 +78,7 @@ def test_region_page_query_count_does_not_grow(
     # projects counted (none here, so no first projects are read), the count of
     # the projects without a cercle (none either), the region's project totals,
     # the money by mechanism (approved, transferred, spent: one grouped query
-    # each), the coordination bodies (none here, so no meetings are read)
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11):
+    # each), the coordination bodies (none here, so no meetings are read); the
+    # map: the locations, the cercles of projects without one, the regions
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 11 + 3):
         assert client.get("/regions/ML-7/").status_code == 200

@@ -178,6 +178,8 @@ TABLE = [
     rule("password_reset_confirm", public=True, args=lambda portal, variant: ["MQ", "x-y"]),
     rule("password_reset_done", "password_reset_complete", public=True, methods=("GET",)),
     rule("healthz", public=True, methods=("GET",)),
+    # The service worker: the same script for everyone.
+    rule("service_worker", public=True, methods=("GET",)),
     rule("set_language", public=True, methods=("POST",)),
     # Calendar applications cannot sign in: the secret key in the address is
     # the credential, whoever asks (every signed-in person reads every meeting).
@@ -187,9 +189,11 @@ TABLE = [
     rule("password_change", allowed=SIGNED_IN),
     # One's own profile, and turning one's own weekly digest on or off.
     reads("profile"),
+    # The drafts this device keeps offline (listed by the browser, not the server).
+    reads("offline_drafts"),
     rule("profile_digest", allowed=SIGNED_IN, methods=("POST",)),
     # Who changed what: administrators only.
-    rule("audit", allowed=ADMINISTRATORS, methods=("GET",)),
+    rule("audit", "audit_csv", "audit_xlsx", allowed=ADMINISTRATORS, methods=("GET",)),
     # How punctually the offices report, and its files: headquarters and administrators.
     rule(
         "portfolio:compliance*",
@@ -197,7 +201,12 @@ TABLE = [
         methods=("GET",),
     ),
     reads("password_change_done", "dashboard", "reviews:queue", "portfolio:glossary"),
-    reads("regions:list", "regions:plans"),
+    reads(
+        "regions:list",
+        "regions:plans",
+        "regions:plan_export_*",
+        "regions:update_export_*",
+    ),
     reads("regions:detail", target="region", key="code"),
     reads_draft("regions:plan", "regions:plan_report", target="plan"),
     reads_draft("regions:plan_document", target="plan_document"),
@@ -224,6 +233,9 @@ TABLE = [
         "coordination:meetings",
         "coordination:decisions",
         "coordination:calendar",
+        "coordination:organisation_export_*",
+        "coordination:meeting_export_*",
+        "coordination:decision_export_*",
     ),
     reads("coordination:organisation", target="organisation"),
     reads("coordination:body", target="body"),
@@ -242,7 +254,7 @@ TABLE = [
         "funding:rate_export_xlsx",
     ),
     reads("funding:contribution_detail", "funding:contribution_report", target="contribution"),
-    reads("funding:donor_report", target="donor"),
+    reads("funding:donor_report", "funding:donor_ledger_*", target="donor"),
     reads(
         "funding:detail",
         "funding:project_ledger_csv",
@@ -291,6 +303,23 @@ TABLE = [
         allowed=REGION_EDITORS,
     ),
     rule("regions:update_submit", target="update", methods=("POST",), allowed=REGION_EDITORS),
+    # An office's reports of a quarter as a workbook: the staff of an office
+    # for their own, headquarters for any office (without an office in the
+    # address, headquarters are sent to choose one first).
+    rule("projects:workbooks", allowed=EDITORS, methods=("GET",)),
+    rule(
+        "projects:workbook_template",
+        "projects:workbook_drafts",
+        allowed=EDITORS,
+        methods=("GET",),
+        answers={"GET": DONE},
+    ),
+    rule(
+        "projects:workbook_upload",
+        "projects:workbook_submit",
+        allowed=EDITORS,
+        answers={"GET": DONE, "POST": DONE},
+    ),
     rule(
         "projects:edit",
         "projects:document_upload",

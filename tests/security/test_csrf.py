@@ -94,6 +94,8 @@ POST_ROUTES = {
     "projects:progress_report_edit",
     "projects:progress_report_step",
     "projects:report_attachment_upload",
+    "projects:workbook_upload",
+    "projects:workbook_submit",
     "coordination:organisation_create",
     "coordination:organisation_edit",
     "coordination:body_create",

@@ -396,7 +396,7 @@ def test_the_largest_real_workbook_passes_the_archive_check():
     content = io.BytesIO()
     workbook.save(content)
 
-    spreadsheets._check_archive(content.getvalue())  # raises if refused
+    spreadsheets.check_archive(content.getvalue())  # raises if refused
 
 
 def test_a_damaged_workbook_is_refused_with_a_message(fund_client):
