@@ -10,7 +10,7 @@ decides access on its own. Rights in the portal come from the user's role and
 office; administrators' rights in Django admin come from staff status.
 """
 
-from accounts.roles import EDITOR_ROLES, Role
+from accounts.roles import ADMINISTRATOR_GRANTED_ROLES, EDITOR_ROLES, Role
 
 
 def role_of(user) -> Role | None:
@@ -101,4 +101,43 @@ def audience(user) -> str:
             "su" if user.is_superuser else "-",
             "staff" if user.is_staff else "-",
         ]
+    )
+
+
+# --- People ---------------------------------------------------------------------------
+
+
+def is_administrator(user) -> bool:
+    """An administrator of the portal: an active superuser."""
+    return user.is_authenticated and user.is_active and user.is_superuser
+
+
+def can_manage_people(user) -> bool:
+    """Invite people, set their office and role, deactivate and reactivate
+    them (`accounts.people`): user managers and administrators."""
+    return is_administrator(user) or role_of(user) == Role.USER_MANAGER
+
+
+def grantable_roles(user) -> list[Role]:
+    """The roles `user` may give or take away: every role for an
+    administrator, all but the user manager's for a user manager."""
+    if is_administrator(user):
+        return list(Role)
+    if can_manage_people(user):
+        return [role for role in Role if role not in ADMINISTRATOR_GRANTED_ROLES]
+    return []
+
+
+def can_change_person(user, person) -> bool:
+    """Change `person`'s office or role, or deactivate them. Nobody changes
+    their own (a manager could otherwise lock themselves out or raise
+    themselves); only administrators change administrators and user managers."""
+    if not can_manage_people(user) or person.pk == user.pk:
+        return False
+    if is_administrator(user):
+        return True
+    return (
+        not person.is_superuser
+        and not person.is_staff
+        and (person.role not in ADMINISTRATOR_GRANTED_ROLES)
     )

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import User, user_history
+from accounts.models import ApiToken, User, user_history
 
 
 class AdministratorUserChangeForm(UserChangeForm):
@@ -69,3 +69,27 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             del user.skip_history_when_saving
         user._history_user = request.user
         user_history.record(user, created=not change)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SimpleHistoryAdmin):
+    """Administrators see and revoke tokens; the secret is never kept, so
+    there is nothing to read, and tokens are made by their owners only."""
+
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__username"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at"]
+    fields = [*readonly_fields, "revoked_at"]
+
+    def has_add_permission(self, request):
+        return False

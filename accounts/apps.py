@@ -17,3 +17,9 @@ class AccountsConfig(AppConfig):
         # sections, and decide what each person may see (a sign-in's date
         # changes nothing: `cached_figures.IGNORED_FIELDS`).
         cached_figures.watch(*self.get_models())
+        # The second factor still owed is noted in the session at each sign-in.
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts import two_factor
+
+        user_logged_in.connect(two_factor.on_signed_in, dispatch_uid="two_factor.step")

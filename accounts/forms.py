@@ -2,7 +2,9 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from accounts.api_tokens import LIFETIMES
 from core.forms import Form
 
 
@@ -17,3 +19,34 @@ class DigestPreferenceForm(Form):
             "is overdue are always sent. Reminders of overdue items cannot be turned off."
         ),
     )
+
+
+class ApiTokenForm(Form):
+    """A new personal token of the read API: a name to recognise it by, and
+    how long it lives (`accounts.api_tokens.LIFETIMES`)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What the token is for."))
+    days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        coerce=int,
+        choices=[
+            (days, ngettext_lazy("%(days)d day", "%(days)d days", "days") % {"days": days})
+            for days in LIFETIMES
+        ],
+        initial=90,
+    )
+
+
+class TwoFactorCodeForm(Form):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+    )
+
+    def clean_code(self) -> str:
+        # People copy codes with spaces or dashes; recovery codes are lower case.
+        return "".join(self.cleaned_data["code"].split()).replace("-", "").lower()

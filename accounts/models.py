@@ -132,3 +132,58 @@ class User(AbstractUser):
             if role.value in names:
                 return role.value
         return ""
+
+
+class ApiTokenHistory(HistoricalRecords):
+    """History of API tokens: who made or revoked which. Recording the time of
+    last use (at most once a minute) is no change and makes no record."""
+
+    def post_save(self, instance, created, using=None, update_fields=None, **kwargs):
+        if not created and update_fields and set(update_fields) <= {"last_used_at"}:
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now):
+        """Tokens that still open the API at `now`: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(models.Model):
+    """A personal token for the read API (`accounts.api_auth`).
+
+    Only the SHA-256 of the secret is kept: the secret is shown once, when the
+    token is made, and cannot be read again. The prefix (the secret's first
+    characters) lets its owner tell their tokens apart."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, editable=False)
+    digest = models.CharField(
+        _("SHA-256 of the secret"), max_length=64, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    objects = ApiTokenQuerySet.as_manager()
+    history = ApiTokenHistory(excluded_fields=["last_used_at"])
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now

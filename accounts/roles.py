@@ -12,10 +12,15 @@ class Role(models.TextChoices):
     REGIONAL_OFFICER = "regional_officer", _("Regional officer")
     FUND_MANAGER = "fund_manager", _("Fund manager")
     VIEWER = "viewer", _("Partner / viewer")
+    USER_MANAGER = "user_manager", _("User manager")
 
 
 # Roles whose holders create and edit the records of their office's regions.
 EDITOR_ROLES = frozenset({Role.HQ_OFFICER, Role.HEAD_OF_OFFICE, Role.REGIONAL_OFFICER})
+
+# Roles only an administrator (a superuser) may give or take away: a user
+# manager cannot make another user manager (`accounts.people`).
+ADMINISTRATOR_GRANTED_ROLES = frozenset({Role.USER_MANAGER})
 
 
 def grant_permissions(apps, role: Role, codenames: list[str]) -> None:

@@ -16,6 +16,13 @@ without parsing prose. The events, and whom `user` names:
 - `user_deleted`: who deleted the user named in `details.target`.
 - `password_reset_throttled`: a password-reset request over the limit
   (`accounts.views.PasswordResetView`), no e-mail sent: the address typed.
+- `invitation_sent`: who invited the person named in `details.target`
+  (`accounts.people`); `invitation_accepted`: the invitee, who chose their
+  password through the invitation's link.
+- `two_factor_enrolled`, `two_factor_removed`, `recovery_code_used`: the
+  person (`accounts.two_factor`); a wrong code is a `sign_in_failed`.
+- `api_token_created`, `api_token_revoked`: the token's owner
+  (`accounts.api_tokens`).
 
 This module only records: it changes nothing and refuses nothing. It is
 imported when logging is configured, before the apps are ready, so it reads

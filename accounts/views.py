@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts import views_tokens
 from accounts.forms import DigestPreferenceForm
 from accounts.models import User
 from accounts.security_log import client_ip, log_event
@@ -102,7 +103,8 @@ def set_language(request):
 def profile(request):
     """The signed-in person's own account: who they are and their e-mails."""
     form = DigestPreferenceForm(initial={"receives_digest": request.user.receives_digest})
-    return render(request, "accounts/profile.html", {"digest_form": form})
+    context = {"digest_form": form, **views_tokens.token_context(request.user)}
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required

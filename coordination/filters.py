@@ -176,7 +176,7 @@ class MeetingFilter(django_filters.FilterSet):
         text = Q(agenda__icontains=value) | Q(minutes__icontains=value)
         return queryset.filter(text | Q(place__icontains=value))
 
-    def of_region(self, queryset, name, value):
+    def of_region(self, queryset, name, value: str):
         if value == NATIONAL:
             return queryset.filter(body__region__isnull=True)
         return queryset.filter(body__region__code=value)

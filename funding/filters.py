@@ -121,7 +121,7 @@ class ContributionFilter(django_filters.FilterSet):
         regions = [(region.code, region.name) for region in Region.objects.in_scope()]
         self.filters["region"].extra["choices"] = [(NOT_EARMARKED, _("Not earmarked")), *regions]
 
-    def earmarked_for(self, queryset, name, value):
+    def earmarked_for(self, queryset, name, value: str):
         if value == NOT_EARMARKED:
             return queryset.filter(earmark_region__isnull=True)
         return queryset.filter(earmark_region__code=value)

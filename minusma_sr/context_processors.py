@@ -21,10 +21,10 @@ NAVIGATION = [
 
 
 @functools.cache
-def _entries(script_prefix: str, urlconf: str) -> tuple[list, list]:
-    """The navigation's (address, label) for everyone, then for
-    administrators, under `script_prefix` and in `urlconf`: reversed once
-    per process."""
+def _entries(script_prefix: str, urlconf: str) -> tuple[list, list, list]:
+    """The navigation's (address, label) for everyone, for administrators
+    and for those who manage people, under `script_prefix` and in `urlconf`:
+    reversed once per process."""
     everyone = []
     for url_name, label in NAVIGATION:
         try:
@@ -32,7 +32,9 @@ def _entries(script_prefix: str, urlconf: str) -> tuple[list, list]:
         except NoReverseMatch:
             continue
     administrators = [(reverse("audit"), _("Audit")), (reverse("admin:index"), _("Admin"))]
-    return everyone, administrators
+    # Administrators and user managers manage people (`accounts.people`).
+    people_managers = [(reverse("people:list"), _("People"))]
+    return everyone, administrators, people_managers
 
 
 def portal(request) -> dict:
@@ -40,8 +42,12 @@ def portal(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    everyone, administrators = _entries(get_script_prefix(), settings.ROOT_URLCONF)
-    entries = everyone + administrators if access.can_use_admin(user) else everyone
+    everyone, administrators, people_managers = _entries(get_script_prefix(), settings.ROOT_URLCONF)
+    entries = list(everyone)
+    if access.can_manage_people(user):
+        entries += people_managers
+    if access.can_use_admin(user):
+        entries += administrators
     context["nav_items"] = [
         {"url": url, "label": label, "active": _is_active(request.path, url)}
         for url, label in entries

@@ -30,8 +30,10 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The portal's address as people reach it, for links in e-mails.
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
-# The publisher of the open-data file (/projects/iati.xml): its registered IATI
-# organisation identifier, which prefixes every activity's identifier, and name.
+# The publisher of the open-data file (/open/iati.xml, /projects/iati.xml): its
+# registered IATI organisation identifier, which prefixes every activity's
+# identifier, and name. With DEBUG off, start-up refuses the example identifier
+# (minusma_sr/checks.py).
 IATI_ORGANISATION_ID = env.str("IATI_ORGANISATION_ID", default="XI-EXAMPLE-SR")
 IATI_ORGANISATION_NAME = env.str(
     "IATI_ORGANISATION_NAME",
@@ -74,8 +76,14 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    # Two-factor sign-in: authenticator apps and recovery codes (accounts/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_countries",
+    "rest_framework",
+    "drf_spectacular",
     *PORTAL_APPS,
 ]
 
@@ -93,6 +101,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the second factor was given in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # A session whose second factor is pending reaches only its step's pages.
+    "accounts.two_factor.second_factor_required",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signed-in pages and downloads: Cache-Control: private, no-store.
     "core.middleware.private_no_store",
@@ -211,6 +223,19 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+# Two-factor sign-in (accounts/two_factor.py): required for these roles, by
+# their value ("administrator" stands for superusers), optional for everyone
+# else. Failed codes count as failed sign-ins above.
+TWO_FACTOR_ROLES = env.list(
+    "TWO_FACTOR_ROLES", default=["administrator", "fund_manager", "user_manager"]
+)
+# The name authenticator apps show next to the person's user name.
+OTP_TOTP_ISSUER = "Portail S&R MINUSMA"
+# Django admin lists people's devices without their secrets or QR codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# How long the link of an invitation to the portal (`accounts.people`) stays valid.
+INVITATION_DAYS = environment.read_int(env, "INVITATION_DAYS", default=7, minimum=1, maximum=30)
 
 # --- History ---------------------------------------------------------------
 # Reasons given for a change (a decision's status comment) may be long.
@@ -393,5 +418,58 @@ LOGGING = {
     "loggers": {
         "axes": {"level": "WARNING"},
         "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
+}
+
+
+# --- The read API (portfolio/api/, tokens in accounts/api_auth.py) ---------------------
+
+# Requests per token (or per person signed in by session) and per period.
+API_RATE = "600/hour"
+
+REST_FRAMEWORK = {
+    # The token first: a request without credentials is answered 401 with
+    # `WWW-Authenticate: Bearer`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api_auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.api_auth.ReadOnly",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api_auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MINUSMA stabilization & recovery portal API",
+    "DESCRIPTION": (
+        "Read-only access to plans, projects, results, money and coordination, "
+        "scoped by the same rules as the portal's pages. Authenticate with a personal "
+        "token (`Authorization: Bearer <token>`) made on your profile page. "
+        f"At most {API_RATE} requests per token."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Signed in, as the API itself: nothing of the portal is public but /open/.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.api_auth.ReadOnly",
+    ],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "OAS_VERSION": "3.1.0",
+    "ENUM_NAME_OVERRIDES": {
+        "PillarEnum": "regions.models.Pillar",
+        "PlanStatusEnum": "regions.models.RegionalPlan.Status",
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "DecisionStatusEnum": "coordination.models.Decision.Status",
     },
 }

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView
 
 import funding.urls
 import portfolio.urls
@@ -10,6 +11,8 @@ import regions.urls
 from accounts.views import set_language
 from core import offline
 from minusma_sr import views
+from portfolio.api import docs as api_docs
+from portfolio.views import open as open_views
 from tooling import bench
 
 admin.site.site_header = admin.site.site_title = _("Stabilization & Recovery portal")
@@ -17,6 +20,9 @@ admin.site.site_header = admin.site.site_title = _("Stabilization & Recovery por
 urlpatterns = [
     *portfolio.urls.top_patterns,
     path("healthz", views.healthz, name="healthz"),
+    # Open data for anyone, without signing in; search engines index only it.
+    path("robots.txt", open_views.robots_txt, name="robots_txt"),
+    path("open/", include((portfolio.urls.open_patterns, "open"))),
     # Offline use: the service worker (at the root, so that it serves the whole
     # portal) and the drafts saved on the device while offline.
     path("sw.js", offline.service_worker, name="service_worker"),
@@ -37,6 +43,10 @@ urlpatterns = [
         include((funding.urls.urlpatterns + portfolio.urls.funding_patterns, "funding")),
     ),
     path("admin/", admin.site.urls),
+    # The read API, its OpenAPI schema and its documentation (portfolio/api/).
+    path("api/v1/", include("portfolio.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", api_docs.documentation, name="api_docs"),
 ]
 
 # Refusals are recorded in the security log before the usual 403 page.

@@ -17,6 +17,7 @@ from portfolio.views import (
     regions,
     reports,
 )
+from portfolio.views import open as open_views
 
 app_name = "portfolio"
 urlpatterns = [
@@ -63,4 +64,12 @@ funding_patterns = [
     path("<slug:code>/projects.csv", ledgers.project_ledger_csv, name="project_ledger_csv"),
     path("<slug:code>/projects.xlsx", ledgers.project_ledger_xlsx, name="project_ledger_xlsx"),
     path("<slug:code>/report/", reports.mechanism_report, name="mechanism_report"),
+]
+
+# Open data, for anyone without signing in: mounted at /open/ in the `open`
+# namespace (portfolio.views.open).
+open_patterns = [
+    path("", open_views.project_list, name="projects"),
+    path("projects/<int:pk>/", open_views.project_detail, name="project"),
+    path("iati.xml", open_views.iati_file, name="iati"),
 ]

@@ -28,8 +28,9 @@ from reviews import rules as review_rules
 
 
 def can_see_exact_coordinates(user) -> bool:
-    """Staff of the mission see sensitive coordinates; partners and viewers never."""
-    return access.role_of(user) not in (None, Role.VIEWER)
+    """Staff of the mission who work on projects see sensitive coordinates;
+    partners, viewers and user managers (who manage accounts, not projects) never."""
+    return access.role_of(user) not in (None, Role.VIEWER, Role.USER_MANAGER)
 
 
 def can_edit_project(user, project: Project) -> bool:

@@ -67,7 +67,7 @@ class ProjectAdminForm(forms.ModelForm):
 class ProjectAdmin(SimpleHistoryAdmin):
     form = ProjectAdminForm
     list_display = ["code", "title", "region", "mechanism", "status", "budget_amount"]
-    list_filter = ["status", "mechanism", "region", "gender_marker"]
+    list_filter = ["status", "mechanism", "region", "gender_marker", "is_confidential"]
     list_select_related = ["region", "mechanism"]
     search_fields = ["code", "title", "summary"]
     readonly_fields = [

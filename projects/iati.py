@@ -11,6 +11,8 @@ Mapping (IATI codelists):
 - sector (DAC 5 digits, vocabulary 1), from the pillar of the project's plan
   priority: see SECTORS;
 - policy marker 1 (gender equality), significance = the gender marker (0, 1, 2);
+- budgets: original (type 1), indicative (status 1), one per calendar year of
+  the planned dates, pro rata to the days (`budget_periods`);
 - transactions: approvals are commitments (2), tranches disbursements (3),
   expenditure is expenditure (4), each with its currency and value date;
 - locations: only those that are not sensitive, never a sensitive one, not
@@ -18,6 +20,7 @@ Mapping (IATI codelists):
 """
 
 import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 # Only writes XML, never parses what others send (nothing for defusedxml to do).
 from xml.etree import ElementTree as ET  # nosec B405
@@ -28,6 +31,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from core.periods import Frequency, periods
 from core.text import clean_text
 from projects.models import Location, Project
 from regions.models import Pillar
@@ -35,6 +39,7 @@ from regions.models import Pillar
 IATI_VERSION = "2.03"
 CHUNK_SIZE = 500
 WGS84 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+CENT = Decimal("0.01")
 
 STATUS = {
     Project.Status.PIPELINE: "1",
@@ -90,6 +95,30 @@ def published_projects(projects: QuerySet) -> QuerySet:
         "tranches",
         "expenditures",
     )
+
+
+def budget_periods(
+    total: Decimal, start: datetime.date | None, end: datetime.date | None
+) -> list[tuple[datetime.date, datetime.date, Decimal]]:
+    """The budget of a project running from `start` to `end` as one period
+    per calendar year (Mali's financial year), cut to the project's dates:
+    (first day, last day, amount). Each year's amount is its share of the
+    days, to the cent; the last takes what remains, so the amounts add up to
+    `total` exactly. IATI 2.03 allows no budget period longer than a year."""
+    if start is None or end is None or end < start:
+        return []
+    years = periods(Frequency.ANNUAL, start, end, due_days=0)
+    days = (end - start).days + 1
+    found = []
+    given = Decimal(0)
+    for period in years[:-1]:
+        share = total * ((period.end - period.start).days + 1) / days
+        amount = share.quantize(CENT, rounding=ROUND_HALF_UP)
+        found.append((period.start, period.end, amount))
+        given += amount
+    last = years[-1]
+    found.append((last.start, last.end, total - given))
+    return found
 
 
 def _text(parent, tag: str, text: str, **attributes) -> ET.Element:
@@ -171,13 +200,13 @@ def activity(project: Project, *, organisation_id: str, organisation_name: str) 
     ET.SubElement(
         element, "policy-marker", vocabulary="1", code="1", significance=str(project.gender_marker)
     )
-    if project.planned_start and project.planned_end:
+    for start, end, amount in budget_periods(
+        project.budget_amount, project.planned_start, project.planned_end
+    ):
         budget = ET.SubElement(element, "budget", type="1", status="1")
-        ET.SubElement(budget, "period-start", {"iso-date": project.planned_start.isoformat()})
-        ET.SubElement(budget, "period-end", {"iso-date": project.planned_end.isoformat()})
-        _value(
-            budget, "value", project.budget_amount, project.budget_currency, project.planned_start
-        )
+        ET.SubElement(budget, "period-start", {"iso-date": start.isoformat()})
+        ET.SubElement(budget, "period-end", {"iso-date": end.isoformat()})
+        _value(budget, "value", amount, project.budget_currency, start)
     for related, kind, date_field in TRANSACTIONS:
         for record in getattr(project, related).all():
             day = getattr(record, date_field)
@@ -200,6 +229,11 @@ def _document(projects: QuerySet):
         )
         yield ET.tostring(element, encoding="unicode") + "\n"
     yield "</iati-activities>\n"
+
+
+def iati_document(projects: QuerySet) -> bytes:
+    """The projects as a whole IATI 2.03 activity file, to be kept in a cache."""
+    return "".join(_document(projects)).encode()
 
 
 def iati_response(projects: QuerySet) -> StreamingHttpResponse:

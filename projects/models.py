@@ -257,6 +257,15 @@ class Project(FSMModelMixin, ReviewTrail, Versioned):
     gender_marker = models.PositiveSmallIntegerField(
         _("gender marker"), choices=GenderMarker.choices, default=GenderMarker.NOT_TARGETED
     )
+    # Kept off the open-data pages and the public IATI file, whatever its status.
+    is_confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_(
+            "Tick to keep the project off the public open-data pages and the public IATI "
+            "file, even once it is approved."
+        ),
+    )
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at", "creation_token"])

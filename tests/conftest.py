@@ -3,11 +3,15 @@ migrations, as on a real installation."""
 
 import pytest
 
+from accounts import two_factor
 from accounts.roles import Role
 from regions.models import Office
 from tests.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
+
+# The step a sign-in owes after the password, as production decides it.
+_STEP_FOR = two_factor.step_for
 
 
 def _empties_the_database(item) -> bool:
@@ -24,6 +28,23 @@ def pytest_collection_modifyitems(items):
     tests, concurrent approvals) leave it empty, reference data included:
     they run last, after every other test, whatever fixtures those reach."""
     items.sort(key=_empties_the_database)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _second_factor_given():
+    """A sign-in in a test (`force_login`, the browser's sign-in form) stands
+    for a complete one, second factor included, so that every page can be
+    tested as each role sees it once signed in. The tests of two-factor
+    sign-in itself ask for the step with `two_factor_step`."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(two_factor, "step_for", lambda user: None)
+        yield
+
+
+@pytest.fixture
+def two_factor_step(monkeypatch):
+    """Sign-ins in this test owe the second factor as in production."""
+    monkeypatch.setattr(two_factor, "step_for", _STEP_FOR)
 
 
 def _office(name: str) -> Office:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts import access
+from accounts.people import queries as people
 from core import render_cache
 from funding.models import FundingApproval
 from portfolio import dashboard as dashboard_figures
@@ -58,8 +59,14 @@ def dashboard(request):
             "published" if published_only else "all",
             ",".join(first_regions),
         )
+    role = access.role_of(user)
     context = {
-        "role": access.role_of(user),
+        "role": role,
+        "is_administrator": access.is_administrator(user),
+        # Someone without a role is told who can give them one.
+        "role_givers": (
+            people.role_givers(user) if role is None and not access.is_administrator(user) else []
+        ),
         # What awaits this person, kept for them alone.
         "personal": render_cache.section(
             "dashboard-personal",

@@ -52,6 +52,7 @@ RECORD_FIELDS = [
     "girls",
     "boys",
     "gender_marker",
+    "is_confidential",
 ]
 
 

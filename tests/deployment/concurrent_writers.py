@@ -50,8 +50,11 @@ def _at_once(requests) -> list[int]:
 
 
 def _client(user) -> Client:
+    from tests.second_factor import give_second_factor
+
     client = Client(raise_request_exception=False)
     client.force_login(user)
+    give_second_factor(client, user)
     return client
 
 

@@ -58,6 +58,8 @@ def _clean_environment(**variables: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_HTTPS="false",
+        # Start-up refuses the example publisher identifier with DEBUG off.
+        IATI_ORGANISATION_ID="XM-DAC-TEST-SR",
         PYTHONDONTWRITEBYTECODE="1",
     )
     clean.update(variables)

@@ -21,6 +21,7 @@ def https_on(settings):
     settings.CSRF_COOKIE_SECURE = True
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.IATI_ORGANISATION_ID = "XM-DAC-TEST-SR"
     # The test settings run on plain HTTP and so silence the HTTPS checks.
     settings.SILENCED_SYSTEM_CHECKS = ["security.W021"]
 

@@ -82,6 +82,7 @@ ROLES = (
     "fund_manager",
     "administrator",
     "no_role",
+    "user_manager",
 )
 USERS = {
     "viewer": {"role": Role.VIEWER},
@@ -92,6 +93,7 @@ USERS = {
     "fund_manager": {"role": Role.FUND_MANAGER, "office": "Bamako"},
     "administrator": {"is_staff": True, "is_superuser": True},
     "no_role": {},
+    "user_manager": {"role": Role.USER_MANAGER, "office": "Bamako"},
 }
 
 # The two regions every record is made in: Gao's office covers ML-7, not ML-5.
@@ -279,6 +281,21 @@ def _admin_only(portal: Portal) -> None:
     ReminderSent.objects.create(recipient=officer, key="digest", occasion="digest-2027-W17")
 
 
+def _people(portal: Portal) -> None:
+    """The accounts people management shows: a colleague any manager may
+    change, another administrator and the user manager (whom only
+    administrators change)."""
+    bamako = Office.objects.get(name="Bamako")
+    records = portal.records
+    records["person", "colleague"] = UserFactory(
+        username="security_colleague", role=Role.HQ_OFFICER, office=bamako
+    )
+    records["person", "administrator"] = UserFactory(
+        username="security_other_administrator", is_staff=True, is_superuser=True
+    )
+    records["person", "user_manager"] = portal.users["user_manager"]
+
+
 def build_portal() -> Portal:
     portal = Portal()
     _users(portal)
@@ -294,6 +311,7 @@ def build_portal() -> Portal:
     _money(portal)
     _admin_only(portal)
     portal.records["group", ""] = Group.objects.get(name=Role.VIEWER.value)
+    _people(portal)
     return portal
 
 

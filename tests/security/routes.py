@@ -40,6 +40,15 @@ REGION_EDITORS = {
 # Who records money: fund managers and administrators.
 MONEY = frozenset({"fund_manager", "administrator"})
 ADMINISTRATORS = frozenset({"administrator"})
+# Who manages people (accounts.people): administrators and user managers.
+PEOPLE_MANAGERS = frozenset({"administrator", "user_manager"})
+# Whom they may change: a colleague, any manager; another administrator or a
+# user manager, administrators only (and nobody themselves).
+PERSON_CHANGERS = {
+    "colleague": PEOPLE_MANAGERS,
+    "administrator": ADMINISTRATORS,
+    "user_manager": ADMINISTRATORS,
+}
 NOBODY = frozenset()
 
 # Roles who may see the exact coordinates of a sensitive location on the
@@ -192,6 +201,20 @@ TABLE = [
     # The drafts this device keeps offline (listed by the browser, not the server).
     reads("offline_drafts"),
     rule("profile_digest", allowed=SIGNED_IN, methods=("POST",)),
+    # The link of an invitation: whoever holds it (the token is the credential).
+    rule("invitation", public=True, args=lambda portal, variant: ["MQ", "x-y"]),
+    # People: administrators and user managers.
+    rule("people:list", allowed=PEOPLE_MANAGERS, methods=("GET",)),
+    rule("people:invite", allowed=PEOPLE_MANAGERS),
+    rule("people:detail", target="person", allowed=PEOPLE_MANAGERS, methods=("GET",)),
+    rule(
+        "people:edit",
+        "people:deactivate",
+        "people:reactivate",
+        target="person",
+        allowed=PERSON_CHANGERS,
+    ),
+    rule("people:invite_again", target="person", allowed=PERSON_CHANGERS, methods=("POST",)),
     # Who changed what: administrators only.
     rule("audit", "audit_csv", "audit_xlsx", allowed=ADMINISTRATORS, methods=("GET",)),
     # How punctually the offices report, and its files: headquarters and administrators.
@@ -474,6 +497,94 @@ TABLE = [
         target="project",
         allowed={variant: roles | MONEY for variant, roles in REGION_EDITORS.items()},
     ),
+    # --- Open data: anyone, signed in or not, reads the published projects -----------
+    # (the test portal's projects are approved and not confidential).
+    rule("robots_txt", "open:projects", "open:iati", public=True, methods=("GET",)),
+    rule("open:project", public=True, methods=("GET",), target="project"),
+]
+
+
+# --- The read API: every signed-in person reads it, scoped as the pages ----------------
+# Without credentials it answers 401 (it is no page to be sent to sign in from);
+# it takes no other method than GET (405), for every role.
+API_ANONYMOUS = answer(401)
+
+
+def _money_row(model_name: str):
+    def args(portal, variant):
+        from funding import models
+
+        model = getattr(models, model_name)
+        return [model.objects.filter(project=portal["project", "gao"]).first().pk]
+
+    return args
+
+
+def _own_token(portal, variant):
+    from accounts.api_tokens import create_token
+
+    token, _secret = create_token(user=portal.users["viewer"], name="matrix", days=30)
+    return [token.pk]
+
+
+TABLE += [
+    rule("api_token_create", allowed=SIGNED_IN, methods=("POST",)),
+    # One's own token only: another person's is not found.
+    rule(
+        "api_token_revoke",
+        allowed=frozenset({"viewer"}),
+        methods=("POST",),
+        args=_own_token,
+        refused=NOT_FOUND,
+    ),
+    reads("api_docs"),
+    reads("api:api-root", "api:*-list", "api_schema", anonymous=API_ANONYMOUS),
+    reads("api:project-detail", target="project", anonymous=API_ANONYMOUS),
+    reads("api:indicator-detail", target="indicator", anonymous=API_ANONYMOUS),
+    reads("api:organisation-detail", target="organisation", anonymous=API_ANONYMOUS),
+    reads("api:body-detail", target="body", anonymous=API_ANONYMOUS),
+    reads("api:meeting-detail", target="meeting", anonymous=API_ANONYMOUS),
+    reads("api:decision-detail", target="decision", anonymous=API_ANONYMOUS),
+    reads("api:contribution-detail", target="contribution", anonymous=API_ANONYMOUS),
+    reads("api:mechanism-detail", target="mechanism", anonymous=API_ANONYMOUS),
+    reads("api:approval-detail", args=_money_row("FundingApproval"), anonymous=API_ANONYMOUS),
+    reads("api:tranche-detail", args=_money_row("Tranche"), anonymous=API_ANONYMOUS),
+    reads("api:expenditure-detail", args=_money_row("Expenditure"), anonymous=API_ANONYMOUS),
+    # A draft plan and its priority: as the plan's page.
+    reads_draft("api:plan-detail", target="plan", anonymous=API_ANONYMOUS),
+    reads_draft("api:priority-detail", target="priority", anonymous=API_ANONYMOUS),
+    # A report not approved is no result, for anyone.
+    rule(
+        "api:result-detail",
+        target="indicator_report",
+        methods=("GET",),
+        refused=NOT_FOUND,
+        anonymous=API_ANONYMOUS,
+    ),
+]
+
+
+# --- Two-factor sign-in (accounts/two_factor.py) ----------------------------------------
+# The matrix's sessions owe no second factor (tests/conftest.py): the code step
+# sends them on, the page of new recovery codes has none to show, and the
+# profile's actions need a session verified by a code. Enrolment is open to
+# everyone without a device; an empty code is the form's error (400).
+TO_PROFILE = answer(302, to="/accounts/profile/")
+TABLE += [
+    rule(
+        "two_factor_verify",
+        allowed=SIGNED_IN,
+        answers={"GET": answer(302, not_to=LOGIN), "POST": answer(302, not_to=LOGIN)},
+    ),
+    rule("two_factor_setup", allowed=SIGNED_IN, answers={"POST": answer(400)}),
+    rule("two_factor_codes", allowed=SIGNED_IN, methods=("GET",), answers={"GET": TO_PROFILE}),
+    rule(
+        "two_factor_new_codes",
+        "two_factor_remove",
+        allowed=SIGNED_IN,
+        methods=("POST",),
+        answers={"POST": TO_PROFILE},
+    ),
 ]
 
 
@@ -553,6 +664,69 @@ ADMIN_TABLE = [
         "admin:*_delete",
         "admin:*_history",
         "admin:*_simple_history",
+        **ADMIN,
+    ),
+]
+
+
+# A token in Django admin: administrators see and revoke tokens; nobody adds one there.
+def _admin_token(portal, variant):
+    return _own_token(portal, variant)
+
+
+def _admin_token_version(portal, variant):
+    from accounts.models import ApiToken
+
+    [pk] = _own_token(portal, variant)
+    return [pk, ApiToken.history.filter(id=pk).first().history_id]
+
+
+TABLE += [
+    rule("admin:accounts_apitoken_add", answers={"GET": REFUSED, "POST": REFUSED}, **ADMIN),
+    rule(
+        "admin:accounts_apitoken_change",
+        "admin:accounts_apitoken_delete",
+        "admin:accounts_apitoken_history",
+        args=_admin_token,
+        **ADMIN,
+    ),
+    rule("admin:accounts_apitoken_simple_history", args=_admin_token_version, **ADMIN),
+]
+
+
+# People's two-factor devices in Django admin: administrators list and change
+# them (to remove a lost one), never read their secrets or QR codes
+# (OTP_ADMIN_HIDE_SENSITIVE_DATA).
+def _admin_device(model_name: str):
+    def args(portal, variant):
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        model = {"totpdevice": TOTPDevice, "staticdevice": StaticDevice}[model_name]
+        device, _created = model.objects.get_or_create(
+            user=portal.users["viewer"], name="matrix", defaults={"confirmed": True}
+        )
+        return [device.pk]
+
+    return args
+
+
+TABLE += [
+    rule(
+        f"admin:otp_{app}_{model}_change",
+        f"admin:otp_{app}_{model}_delete",
+        f"admin:otp_{app}_{model}_history",
+        args=_admin_device(model),
+        **ADMIN,
+    )
+    for app, model in (("totp", "totpdevice"), ("static", "staticdevice"))
+]
+TABLE += [
+    rule(
+        "admin:otp_totp_totpdevice_config",
+        "admin:otp_totp_totpdevice_qrcode",
+        args=_admin_device("totpdevice"),
+        answers={"GET": REFUSED, "POST": REFUSED},
         **ADMIN,
     ),
 ]

@@ -51,6 +51,12 @@ POST_ROUTES = {
     "password_reset_confirm",
     "set_language",
     "profile_digest",
+    "api_token_create",
+    "api_token_revoke",
+    "two_factor_verify",
+    "two_factor_setup",
+    "two_factor_new_codes",
+    "two_factor_remove",
     "regions:plan_create",
     "regions:plan_edit",
     "regions:plan_send",
@@ -115,6 +121,12 @@ POST_ROUTES = {
     "funding:rate_create",
     "funding:rate_edit",
     "funding:rate_import",
+    "invitation",
+    "people:invite",
+    "people:edit",
+    "people:deactivate",
+    "people:reactivate",
+    "people:invite_again",
 }
 ADMIN_SAMPLE = ("admin:login", "admin:logout", "admin:regions_regionalplan_change")
 

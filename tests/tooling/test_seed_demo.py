@@ -19,6 +19,7 @@ EXPECTED = {
     "admin": (None, "Bamako", True, True),
     "hq": ("hq_officer", "Bamako", False, False),
     "fund": ("fund_manager", "Bamako", False, False),
+    "comptes": ("user_manager", "Bamako", False, False),
     "mopti": ("regional_officer", "Mopti", False, False),
     "tombouctou": ("regional_officer", "Tombouctou", False, False),
     "gao": ("regional_officer", "Gao", False, False),
@@ -72,7 +73,7 @@ def snapshot() -> dict:
 def test_seed_demo_creates_a_user_of_every_role_with_its_office():
     output = seed(password=PASSWORD)
 
-    assert "12 created, 0 updated" in output
+    assert "13 created, 0 updated" in output
     users = {user.username: user for user in User.objects.filter(username__in=EXPECTED)}
     assert set(users) == set(EXPECTED)
     for username, (group, office, staff, superuser) in EXPECTED.items():
@@ -182,7 +183,7 @@ def test_seed_demo_without_password_in_development_uses_the_default_and_says_so(
 
     output = seed()
 
-    assert "12 created" in output
+    assert "13 created" in output
     assert "development default" in output
     assert DEVELOPMENT_PASSWORD in output
     for user in User.objects.filter(username__in=EXPECTED):

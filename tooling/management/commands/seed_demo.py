@@ -28,6 +28,7 @@ DEMO_USERS = [
     ("admin", "Awa", "Traoré", None, "Bamako", True, True),
     ("hq", "Moussa", "Keïta", Role.HQ_OFFICER, "Bamako", False, False),
     ("fund", "Fatoumata", "Diallo", Role.FUND_MANAGER, "Bamako", False, False),
+    ("comptes", "Nafissatou", "Coulibaly", Role.USER_MANAGER, "Bamako", False, False),
     ("mopti", "Boubacar", "Cissé", Role.REGIONAL_OFFICER, "Mopti", False, False),
     ("tombouctou", "Aïssata", "Maïga", Role.REGIONAL_OFFICER, "Tombouctou", False, False),
     ("gao", "Ibrahim", "Touré", Role.REGIONAL_OFFICER, "Gao", False, False),
