@@ -47,6 +47,7 @@ review_patterns = [path("", queue.my_queue, name="queue")]
 # In the `regions` namespace.
 region_patterns = [
     path("regions/<str:code>/", regions.region_detail, name="detail"),
+    path("regions/<str:code>/report/", regions.region_report, name="region_report"),
     path("plans/<int:pk>/", plans.plan_detail, name="plan"),
     path("plans/<int:pk>/report/", plans.plan_report, name="plan_report"),
 ]

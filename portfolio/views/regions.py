@@ -1,5 +1,6 @@
 """One region's page: its offices, the plan in force with its coverage, its
-projects by cercle, its money by mechanism and its coordination bodies."""
+projects by cercle, its money by mechanism and its coordination bodies; and
+its printable report, with the same figures and an A4 map."""
 
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -136,6 +137,16 @@ def _bodies_with_next_meeting(region: Region):
     )
 
 
+def _region_map(region: Region, *, published_only: bool, exact: bool, colour: str):
+    """The region's projects that the reader reads, as points on its map."""
+    projects = Project.objects.filter(region=region)
+    if published_only:
+        projects = projects.filter(status__in=Project.PUBLISHED_STATES)
+    return maps.project_points(
+        projects, exact=exact, colour_by=colour, limit=maps.REGION_POINTS, focus=region.code
+    )
+
+
 def _points(request, region: Region, *, published_only: bool):
     """The region's projects as points on its map, kept for everyone who
     reads the same projects and coordinates (three queries when drawn: the
@@ -144,16 +155,9 @@ def _points(request, region: Region, *, published_only: bool):
     exact = maps.sees_exact_coordinates(request.user)
 
     def context() -> dict:
-        projects = Project.objects.filter(region=region)
-        if published_only:
-            projects = projects.filter(status__in=Project.PUBLISHED_STATES)
         return {
-            "points": maps.project_points(
-                projects,
-                exact=exact,
-                colour_by=colour,
-                limit=maps.REGION_POINTS,
-                focus=region.code,
+            "points": _region_map(
+                region, published_only=published_only, exact=exact, colour=colour
             ),
             "colour_choice": maps.colour_choice(region.get_absolute_url(), colour, []),
         }
@@ -207,3 +211,32 @@ def region_detail(request, code):
         ),
     }
     return render(request, "portfolio/region_detail.html", context)
+
+
+@login_required
+@require_safe
+def region_report(request, code):
+    """The region on A4 paper: the plan in force with its coverage and results
+    by priority, where the region's projects are, and its money by mechanism,
+    the same figures as the region's page."""
+    region = get_object_or_404(Region.objects.with_offices(), code=code)
+    plan = _plan_in_force(region)
+    published_only = visibility.reads_published_only(request.user, region)
+    context = {
+        "region": region,
+        "plan": plan,
+        "coverage": (
+            coverage.plan_report_coverage(plan, published_only=published_only) if plan else None
+        ),
+        "results": (
+            results.cached_plan_results(plan, published_only=published_only) if plan else None
+        ),
+        "money": cached("region-money", lambda: _money_by_mechanism(region), region.pk),
+        "points": _region_map(
+            region,
+            published_only=published_only,
+            exact=maps.sees_exact_coordinates(request.user),
+            colour="status",
+        ),
+    }
+    return render(request, "portfolio/region_report.html", context)

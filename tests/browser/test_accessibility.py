@@ -185,6 +185,7 @@ def main_pages(portal) -> dict:
         "plan": f"/plans/{plan.pk}/",
         "plan report": f"/plans/{plan.pk}/report/",
         "region": f"/regions/{portal['region'].code}/",
+        "region report": f"/regions/{portal['region'].code}/report/",
         "funding": "/funding/",
         "trust fund": "/funding/tf/",
         "contributions": "/funding/contributions/",
@@ -220,7 +221,7 @@ def open_page(page, name: str, portal) -> None:
 # office, money, reading); a page alike for everyone, once. One test per person:
 # their tab goes from page to page, and the test reports every page's problems.
 AXE_PAGES = {
-    "hq": ["project", "progress report", "plan report", "reviews"],
+    "hq": ["project", "progress report", "plan report", "region report", "reviews"],
     "gao": [
         "dashboard",
         "projects",

@@ -67,6 +67,7 @@ def _pages(plan, role: str) -> list[str]:
         "/",
         "/?map=approved&points=mechanism",
         "/regions/ML-7/",
+        "/regions/ML-7/report/",
         "/regions/ML-9/",
         "/funding/qip/",
         "/projects/",

@@ -128,7 +128,12 @@ def test_partners_never_receive_a_sensitive_locations_coordinates(
 ):
     client = client_for(viewer)
 
-    for url in ("/", "/regions/ML-7/", f"/projects/{sensitive_project.pk}/"):
+    for url in (
+        "/",
+        "/regions/ML-7/",
+        "/regions/ML-7/report/",
+        f"/projects/{sensitive_project.pk}/",
+    ):
         page = client.get(url).text
         assert "16.54321" not in page and "16,54321" not in page, url
         assert _at(*SECRET) not in page, url
@@ -149,9 +154,10 @@ def test_partners_never_receive_them_in_an_export(client_for, viewer, sensitive_
 
 
 def test_staff_see_a_sensitive_location_where_it_is(client_for, hq_user, sensitive_project):
-    page = client_for(hq_user).get("/regions/ML-7/").text
+    client = client_for(hq_user)
 
-    assert _at(*SECRET) in page
+    for url in ("/regions/ML-7/", "/regions/ML-7/report/"):
+        assert _at(*SECRET) in client.get(url).text, url
 
 
 def test_a_sensitive_location_without_a_seat_is_not_drawn_for_partners(client_for, viewer):

@@ -176,3 +176,37 @@ def test_region_money_costs_three_queries_whatever_the_rows(
     with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 9 + 3 + 2 + 3):
         response = client.get("/regions/ML-7/")
     assert len(response.context["money"]) == 3
+
+
+# --- The region's printable report --------------------------------------------------
+
+
+def test_the_region_report_shows_the_pages_money_and_an_a4_map(client_for, viewer, gao_money):
+    client = client_for(viewer)
+
+    page = client.get("/regions/ML-7/")
+    report = client.get("/regions/ML-7/report/")
+
+    assert report.status_code == 200
+    # The same figures as the region's page, from the same definition.
+    assert _money(report) == _money(page)
+    assert 'href="/regions/ML-7/report/"' in page.text
+    assert '<section class="report__map">' in report.text
+    assert 'class="map__svg"' in report.text
+    assert "<h1>Gao</h1>" in report.text
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_the_region_report_costs_the_same_queries_whatever_the_rows(
+    client_for, reader, django_assert_num_queries, gao_money, extra
+):
+    client = client_for(reader)
+    _more_money(extra)
+    client.get("/regions/ML-7/report/")  # content types and the like, read once
+    # The region, its offices (with heads), its cercles, the plan in force
+    # (none); the money by mechanism: approved, transferred, spent (3); the
+    # map of the projects' locations: the locations, the cercles of projects
+    # without one, the regions (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 4 + 3 + 3):
+        response = client.get("/regions/ML-7/report/")
+    assert len(response.context["money"]) == 3

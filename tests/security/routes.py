@@ -230,7 +230,7 @@ TABLE = [
         "regions:plan_export_*",
         "regions:update_export_*",
     ),
-    reads("regions:detail", target="region", key="code"),
+    reads("regions:detail", "regions:region_report", target="region", key="code"),
     reads_draft("regions:plan", "regions:plan_report", target="plan"),
     reads_draft("regions:plan_document", target="plan_document"),
     reads_draft("regions:update", target="update"),
