@@ -44,7 +44,8 @@ def test_fund_manager_enrols_at_first_sign_in_then_signs_in_with_a_recovery_code
 
     page.goto("/funding/contributions/new/")
     expect(page).to_have_url(re.compile(r"/funding/contributions/new/$"))
-    page.locator("form[action='/accounts/logout/'] button").first.click()
+    with page.expect_navigation():  # signed out (the script clears the device first)
+        page.locator("form[action='/accounts/logout/'] button").first.click()
 
     sign_in(page, "fatoumata")
     expect(page).to_have_url(re.compile(r"/accounts/two-factor/verify/"))
