@@ -66,7 +66,9 @@ def invite(
 @transaction.atomic
 def change(*, by: User, person: User, office, role: Role | None) -> User:
     """Give `person` another office or role."""
-    person = User.objects.select_for_update().get(pk=person.pk)
+    # The user's row only: the manager joins the (nullable) office, which
+    # PostgreSQL cannot lock.
+    person = User.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if not access.can_change_person(by, person):
         raise PermissionDenied
     _check_role(by, role)
@@ -81,7 +83,7 @@ def change(*, by: User, person: User, office, role: Role | None) -> User:
 def set_active(*, by: User, person: User, active: bool) -> User:
     """Deactivate `person` (they can no longer sign in; their records stay)
     or reactivate them."""
-    person = User.objects.select_for_update().get(pk=person.pk)
+    person = User.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if not access.can_change_person(by, person):
         raise PermissionDenied
     if person.is_active == active:
@@ -96,7 +98,7 @@ def set_active(*, by: User, person: User, active: bool) -> User:
 def invite_again(*, by: User, person: User, request=None) -> None:
     """Send `person` a new invitation (the first expired or went astray),
     while they have not chosen a password."""
-    person = User.objects.select_for_update().get(pk=person.pk)
+    person = User.objects.select_for_update(of=("self",)).get(pk=person.pk)
     if not access.can_change_person(by, person) or not awaits_invitation(person):
         raise PermissionDenied
     _send_invitation(person, by=by, role=person.role)
