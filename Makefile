@@ -7,7 +7,7 @@ APPS := core accounts reviews regions coordination funding projects portfolio to
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format migrate messages clean help backup restore
+.PHONY: run serve test lint format migrate messages clean help backup restore screenshots
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) (development)"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint   - ruff check, format check and bandit"
 	@echo "make serve  - production-like: gunicorn, DEBUG off, collected static files"
 	@echo "make bench  - the portal under load on PostgreSQL, as ratios to Django's floor (docs/performance.md)"
+	@echo "make screenshots SUFFIX=after - the main pages for each demo user at 1280 and 360 px, in docs/screenshots"
 	@echo "make backup - database and uploaded files in one archive in backups/ (BACKUP_DIR)"
 	@echo "make restore ARCHIVE=backups/portal-backup-....tar - put an archive back (YES=1 when DEBUG is off)"
 
@@ -111,6 +112,14 @@ lint: $(VENV)/.test-installed
 format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The main pages as the demo users see them, at 1280 and 360 px, saved as
+# docs/screenshots/design-<page>-<user>-<desktop|phone>-$(SUFFIX).png; served
+# from a new demo database of their own. Needs Debian's chromium package.
+SUFFIX ?= after
+screenshots: export DJANGO_DEBUG = true
+screenshots: $(VENV)/.test-installed
+	$(MANAGE) screenshots --suffix "$(SUFFIX)"
 
 # Refresh the French catalogue after changing strings (needs GNU gettext);
 # the compiled .mo files are committed so that running needs no gettext.

@@ -28,10 +28,10 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(CoordinationBody)
 class CoordinationBodyAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "acronym", "kind", "region"]
+    list_display = ["name", "name_en", "acronym", "kind", "region"]
     list_filter = ["kind", "region"]
     list_select_related = ["region"]
-    search_fields = ["name", "acronym"]
+    search_fields = ["name", "name_en", "acronym"]
     inlines = [MembershipInline]
 
 

@@ -43,7 +43,7 @@ def meetings_calendar(meetings: Iterable[Meeting], *, name: str, base_url: str) 
         event.add("dtstamp", stamp)
         event.add("dtstart", starts_at)
         event.add("dtend", starts_at + MEETING_LENGTH)
-        event.add("summary", meeting.body.name)
+        event.add("summary", meeting.body.display_name)
         if meeting.place:
             event.add("location", meeting.place)
         if meeting.agenda:

@@ -74,7 +74,7 @@ MEETING_COLUMNS = [
     (_("Date"), lambda meeting: _local(meeting).date()),
     # Text: a time alone is no date for a spreadsheet.
     (_("Time"), lambda meeting: f"{_local(meeting):%H:%M}"),
-    (_("Body"), lambda meeting: meeting.body.name),
+    (_("Body"), lambda meeting: meeting.body.display_name),
     (_("Region"), lambda meeting: meeting.body.scope),
     (_("Place"), lambda meeting: meeting.place),
     (_("Agenda"), lambda meeting: meeting.agenda),
@@ -94,7 +94,7 @@ def _name(related) -> str:
 # Rows of the decisions list: each with its meeting's body and its owners.
 DECISION_COLUMNS = [
     (_("Decision"), lambda decision: decision.text),
-    (_("Body"), lambda decision: decision.meeting.body.name),
+    (_("Body"), lambda decision: decision.meeting.body.display_name),
     (_("Meeting date"), lambda decision: timezone.localtime(decision.meeting.starts_at).date()),
     (_("Owner (organisation)"), lambda decision: _name(decision.owner_organisation)),
     (_("Owner (person)"), lambda decision: _name(decision.owner_user)),

@@ -3,7 +3,8 @@ meetings and the decisions (action points) taken there."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,10 +13,21 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from core.models import Attachment
+from core.text import in_active_language
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def by_label(self):
+        """In the order of their labels: by acronym, or name where there is none."""
+        return self.order_by(Lower(Coalesce(NullIf("acronym", Value("")), "name")), "name")
 
 
 class Organisation(models.Model):
-    """A technical and financial partner (PTF) or any other organisation."""
+    """A technical and financial partner (PTF) or any other organisation.
+
+    Each keeps its own name; pages show one label: the acronym with the full
+    name on hover (the `organisation` template filter), lists and choices
+    "ACR — Full name" (`label`)."""
 
     class Kind(models.TextChoices):
         BILATERAL = "bilateral", _("Bilateral donor")
@@ -35,6 +47,7 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation")
@@ -73,8 +86,9 @@ class Organisation(models.Model):
 
     @property
     def label(self) -> str:
-        """Name with acronym, for lists: "Programme des Nations Unies… (PNUD)"."""
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        """Acronym and name, for lists and choices: "PNUD — Programme des Nations
+        Unies…"; the name alone where there is no acronym."""
+        return f"{self.acronym} — {self.name}" if self.acronym else self.name
 
     @property
     def website_link(self) -> str:
@@ -98,7 +112,15 @@ class CoordinationBody(models.Model):
         POLITICAL_DIALOGUE = "political_dialogue", _("Political dialogue")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=250, unique=True)
+    # The name in French, the mission's working language, and in English;
+    # `display_name` is the one for the reader's language.
+    name = models.CharField(_("name (French)"), max_length=250, unique=True)
+    name_en = models.CharField(
+        _("name (English)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Left empty, the French name is shown in English too."),
+    )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     region = models.ForeignKey(
@@ -124,10 +146,15 @@ class CoordinationBody(models.Model):
         ordering = ["region__name_fr", "name"]
 
     def __str__(self) -> str:
-        return self.acronym or self.name
+        return self.acronym or self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("coordination:body", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language."""
+        return in_active_language(self.name, self.name_en)
 
     @property
     def scope(self) -> str:

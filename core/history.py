@@ -34,8 +34,8 @@ def _display(model, field_name: str, value) -> str:
     return str(value)
 
 
-def changes_between(model, old_record, new_record) -> list[Change]:
-    delta = new_record.diff_against(old_record, excluded_fields=["version"])
+def changes_between(model, old_record, new_record, excluded_fields=()) -> list[Change]:
+    delta = new_record.diff_against(old_record, excluded_fields=["version", *excluded_fields])
     changes = []
     for change in delta.changes:
         field = model._meta.get_field(change.field)
@@ -61,15 +61,18 @@ def _subject(model, record) -> str:
     )
 
 
-def history_of(model, records) -> list[HistoryEntry]:
+def history_of(model, records, *, excluded_fields=()) -> list[HistoryEntry]:
     """Turn history records (of one or more objects, any order) into entries,
-    newest first, each with its field changes: one pass, no extra queries."""
+    newest first, each with its field changes: one pass, no extra queries.
+
+    `excluded_fields`: fields the page tells elsewhere; a change of those
+    alone is no entry."""
     records = sorted(records, key=lambda r: (r.history_date, r.history_id))
     previous: dict = {}
     entries = []
     for record in records:
         before = previous.get(record.id)
-        changes = changes_between(model, before, record) if before else []
+        changes = changes_between(model, before, record, excluded_fields) if before else []
         if record.history_type != "~" or changes:
             entries.append(
                 HistoryEntry(

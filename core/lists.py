@@ -144,3 +144,42 @@ def active_filters(form: forms.Form, action: str = "") -> list[Chip]:
                 )
             )
     return chips
+
+
+# --- The main filters, and the advanced ones folded away -----------------------------------
+
+# The filters a list shows open, when it has them: what people filter by
+# most. The others fold away under "More filters", open when one is set.
+MAIN_FILTERS = ("q", "region", "status", "mechanism")
+# A form this short shows all its filters.
+FOLD_ABOVE = 3
+
+
+@dataclass(frozen=True)
+class FilterGroups:
+    main: list
+    advanced: list
+    # Whether the advanced filters show open: one of them is set, or wrong.
+    advanced_open: bool
+
+
+def filter_groups(form: forms.Form, extra=None) -> FilterGroups:
+    """The bound fields of `form` (and `extra`, a field of another form shown
+    with them), split into the main filters and the advanced ones. A list
+    without any of the main filters keeps its first two fields open."""
+    fields = [bound for bound in form if not bound.is_hidden]
+    hidden = [bound for bound in form if bound.is_hidden]
+    if isinstance(extra, forms.BoundField):
+        fields.append(extra)
+    if len(fields) <= FOLD_ABOVE:
+        return FilterGroups(main=hidden + fields, advanced=[], advanced_open=False)
+    main = [bound for bound in fields if bound.name in MAIN_FILTERS] or fields[:2]
+    advanced = [bound for bound in fields if bound not in main]
+    data = form.data if form.is_bound else {}
+    advanced_open = any(
+        bound.errors or any(value for value in _values(data, bound.html_name) if value)
+        for bound in advanced
+        # Sorting is no filter: a sorted list keeps them folded.
+        if bound.html_name in data and bound.html_name not in NOT_FILTERS
+    )
+    return FilterGroups(main=hidden + main, advanced=advanced, advanced_open=advanced_open)

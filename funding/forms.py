@@ -4,12 +4,14 @@ Amounts are read in the user's language (`1 234,56` in French, `1,234.56` in
 English). The invariants are the services' to hold; the forms say early what
 they can say alone (a zero amount, a date to come)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import Form, ModelChoiceField, ModelForm, OnceMixin, VersionMixin
-from funding import services
+from funding import rules, services
 from funding.models import (
     RATED_CURRENCIES,
     Contribution,
@@ -221,16 +223,72 @@ class ApprovalForm(ProjectMoneyForm):
         )
 
 
+class StepChoiceField(ModelChoiceField):
+    """A step of the mechanism's schedule, shown with its share of what is
+    approved and, once a tranche pays it, that tranche."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=TrancheStep.objects.none(), **kwargs)
+        self.approved, self.currency, self.paid = Decimal(0), Currency.USD, {}
+
+    def label_from_instance(self, step: TrancheStep) -> str:
+        values = {
+            "step": rules.step_text(step),
+            "amount": format_money(rules.step_share(step, self.approved), self.currency),
+        }
+        tranche = self.paid.get(step.pk)
+        if tranche is None:
+            return _("%(step)s — %(amount)s") % values
+        return _("%(step)s — %(amount)s — paid: %(reference)s of %(date)s") % {
+            **values,
+            "reference": tranche.reference,
+            "date": formats.date_format(tranche.paid_on),
+        }
+
+
 class TrancheForm(ProjectMoneyForm):
+    """A transfer, with the step of the schedule it pays: the view proposes
+    the next step not yet paid and its amount (`services.proposed_tranche`);
+    a step already paid, or more than a step's share, is refused here
+    (`rules.tranche_step_problems`), before anything is confirmed."""
+
     paid_on = PastDateField(label=_("Paid on"))
     reference = forms.CharField(label=_("Transfer reference"), max_length=100)
-    step = ModelChoiceField(
-        label=_("Step of the schedule"), queryset=TrancheStep.objects.none(), required=False
+    step = StepChoiceField(
+        label=_("Step of the schedule"),
+        required=False,
+        empty_label=_("No step (outside the schedule)"),
     )
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, project=project, **kwargs)
-        self.fields["step"].queryset = TrancheStep.objects.filter(mechanism=project.mechanism_id)
+        field = self.fields["step"]
+        field.queryset = TrancheStep.objects.filter(mechanism=project.mechanism_id)
+        field.approved = rules.approved_amount(project)
+        field.currency = project.budget_currency
+        field.paid = rules.paid_steps(project)
+        field.help_text = _(
+            "Each step shows its share of the amount approved, and the tranche that paid it."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        step, amount = cleaned.get("step"), cleaned.get("amount")
+        if step is None:
+            return cleaned
+        field = self.fields["step"]
+        schedule = list(field.queryset)
+        problems = rules.tranche_step_problems(
+            step,
+            amount,
+            schedule=schedule,
+            approved=field.approved,
+            currency=field.currency,
+            paid=field.paid,
+        )
+        for problem in problems:
+            self.add_error(problem.concerns, problem)
+        return cleaned
 
 
 class ExpenditureForm(ProjectMoneyForm):

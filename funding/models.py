@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin
 from core.periods import Frequency, ReportingRule
+from core.text import in_active_language
 from funding.money import format_rate
 from regions.models import Pillar
 
@@ -55,10 +56,18 @@ class Mechanism(BilingualNameMixin, MechanismRules):
     acronym = models.CharField(_("acronym"), max_length=20)
     name_fr = models.CharField(_("name (French)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
+    # The committee's name in French, the mission's working language, and in
+    # English; `approving_body_name` is the one for the reader's language.
     approving_body = models.CharField(
-        _("approving body"),
+        _("approving body (French)"),
         max_length=200,
         help_text=_("The committee that approves project funding."),
+    )
+    approving_body_en = models.CharField(
+        _("approving body (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Left empty, the French name is shown in English too."),
     )
     local_implementers_only = models.BooleanField(
         _("implemented by local actors only"), default=False
@@ -96,6 +105,11 @@ class Mechanism(BilingualNameMixin, MechanismRules):
 
     def get_absolute_url(self) -> str:
         return reverse("funding:detail", args=[self.code])
+
+    @property
+    def approving_body_name(self) -> str:
+        """The approving body in the active language."""
+        return in_active_language(self.approving_body, self.approving_body_en)
 
 
 class Window(BilingualNameMixin, MechanismRules):

@@ -3,7 +3,8 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 
 
 def rounded(amount, places: int) -> Decimal:
@@ -37,3 +38,13 @@ def format_whole(amount: Decimal | None) -> str:
     if amount is None:
         return ""
     return number_format(rounded(amount, 0), 0, force_grouping=True)
+
+
+def rate_text(units_per_usd: Decimal, currency: str, month) -> str:
+    """The rate an amount is converted at, as people read it: "641,33 XOF per
+    USD (UN rate of March 2026)"."""
+    return gettext("%(rate)s %(currency)s per USD (UN rate of %(month)s)") % {
+        "rate": format_rate(units_per_usd),
+        "currency": currency,
+        "month": date_format(month, "YEAR_MONTH_FORMAT"),
+    }

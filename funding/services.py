@@ -524,7 +524,7 @@ def record_tranche(
             return Tranche.objects.get(creation_token=token), False
         _in_project_currency(project, currency)
         if step is not None:
-            _payable_step(project, step)
+            _payable_step(project, step, amount)
         approvals = project.funding_approvals.aggregate(
             total=Sum("amount"), first=Min("approved_on")
         )
@@ -573,9 +573,21 @@ def record_tranche(
         return tranche, True
 
 
-def _payable_step(project, step: TrancheStep) -> None:
+def _payable_step(project, step: TrancheStep, amount: Decimal) -> None:
+    """A step of the project's own schedule, not yet paid, reached by the
+    project, and paying at most its share (`rules.tranche_step_problems`)."""
     if step.mechanism_id != project.mechanism_id:
         raise ValidationError({"step": _("This step belongs to another mechanism.")})
+    problems = rules.tranche_step_problems(
+        step,
+        amount,
+        schedule=list(TrancheStep.objects.filter(mechanism=project.mechanism_id)),
+        approved=rules.approved_amount(project),
+        currency=project.budget_currency,
+        paid=rules.paid_steps(project),
+    )
+    if problems:
+        raise ValidationError({problem.concerns: [str(problem)] for problem in problems})
     # Closed projects would do too, but they take no more money (`_lock_project`).
     completed = (project.Status.COMPLETED, project.Status.CLOSED)
     if step.milestone == TrancheStep.Milestone.COMPLETION and project.status not in completed:

@@ -334,6 +334,9 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# English dates day before month, 24-hour times (core/formats/en/formats.py);
+# French ones are Django's.
+FORMAT_MODULE_PATH = ["core.formats"]
 TIME_ZONE = "Africa/Bamako"
 USE_TZ = True
 
@@ -342,6 +345,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# Files that browsers ask for at the site's root whatever the page
+# (/favicon.ico), served there by whitenoise on every page, signed in or not,
+# and on the error pages (tooling/icons.py draws the icon).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Never served as such, in any mode: uploaded files reach a browser only
 # through the views that check who may read them (core.files.serve).
 MEDIA_URL = "media/"
@@ -397,11 +404,15 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security events (sign-ins, lockouts, refusals, exports, role changes) go to
 # the `security` logger as one JSON object per line (accounts/security_log.py),
 # on standard error like the rest, and only there: a collector can tell them
-# apart from the plain lines by their first character.
+# apart from the plain lines by their first character. A refusal (403) is
+# that one line, without Django's own warning and its traceback.
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "refusals_recorded_elsewhere": {"()": "core.log_filters.RefusalsRecordedElsewhere"}
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json_lines": {"()": "accounts.security_log.JsonLinesFormatter"},
@@ -417,6 +428,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "django.request": {"filters": ["refusals_recorded_elsewhere"]},
         "security": {"handlers": ["security"], "level": "INFO", "propagate": False},
     },
 }

@@ -47,6 +47,8 @@ urlpatterns = [
     path("api/v1/", include("portfolio.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", api_docs.documentation, name="api_docs"),
+    # The filters each person saves on the lists.
+    path("", include("core.urls")),
 ]
 
 # Refusals are recorded in the security log before the usual 403 page.

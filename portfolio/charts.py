@@ -15,13 +15,15 @@ from hashlib import blake2b
 
 from funding.money import format_whole
 
-LABEL_WIDTH = 170  # room for the row labels, left of the bars
+LABEL_WIDTH = 180  # room for the row labels, left of the bars
 VALUE_WIDTH = 110  # room for the value written after the longest bar
-PLOT_WIDTH = 320
-BAR_HEIGHT = 16
-BAR_GAP = 3
-GROUP_GAP = 12
-AXIS_HEIGHT = 40  # the ticks and the axis label under the bars
+PLOT_WIDTH = 270
+BAR_HEIGHT = 24
+BAR_GAP = 4
+GROUP_GAP = 16
+AXIS_HEIGHT = 48  # the ticks and the axis label under the bars
+LABEL_LINE = 21  # characters of a row label's line (two lines at most; the table writes all)
+LABEL_LINE_HEIGHT = 16
 TICKS = 4
 
 
@@ -63,14 +65,50 @@ class Bar:
     y: int
     width: int
 
+    @property
+    def text_x(self) -> int:
+        """The value is written just after the bar."""
+        return self.x + self.width + 6
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT // 2 + 5
+
+
+@dataclass
+class LabelLine:
+    text: str
+    y: int
+
 
 @dataclass
 class Row:
     label: str
     values: list[str]
     bars: list[Bar]
-    label_y: int
+    label_lines: list[LabelLine]
     url: str = ""
+
+    @property
+    def is_label_shortened(self) -> bool:
+        return " ".join(line.text for line in self.label_lines) != self.label
+
+
+def label_lines(label: str, middle: int) -> list[LabelLine]:
+    """`label` on one line, or two cut between words around `middle` (the
+    second shortened with "…" if it is still too long)."""
+    if len(label) <= LABEL_LINE:
+        return [LabelLine(label, middle + 5)]
+    first, rest = [], label.split()
+    while rest and len(" ".join([*first, rest[0]])) <= LABEL_LINE:
+        first.append(rest.pop(0))
+    if not first:  # one long word
+        first, rest = [label[:LABEL_LINE]], [label[LABEL_LINE:]]
+    second = " ".join(rest)
+    if len(second) > LABEL_LINE:
+        second = second[: LABEL_LINE - 1].rstrip() + "…"
+    top = middle + 5 - LABEL_LINE_HEIGHT // 2
+    return [LabelLine(" ".join(first), top), LabelLine(second, top + LABEL_LINE_HEIGHT)]
 
 
 @dataclass
@@ -83,6 +121,9 @@ class Tick:
 class BarChart:
     title: str
     axis_label: str
+    # What the rows are (a mechanism, a status, a region...): the header of
+    # the table's first column.
+    row_header: str
     series: list[tuple[str, str]]
     rows: list[Row] = field(default_factory=list)
     ticks: list[Tick] = field(default_factory=list)
@@ -99,6 +140,10 @@ class BarChart:
         return self.plot_left + PLOT_WIDTH // 2
 
     @property
+    def tick_y(self) -> int:
+        return self.plot_bottom + 18
+
+    @property
     def is_empty(self) -> bool:
         return not any(bar.value for row in self.rows for bar in row.bars)
 
@@ -109,13 +154,19 @@ def bar_chart(
     *,
     series: Sequence[tuple[str, str]],
     axis_label: str,
+    row_header: str,
     formatter: Callable = whole_number,
     urls: Sequence[str] | None = None,
 ) -> BarChart:
     """A chart of `rows` ((label, one value per series), ...), values scaled
-    to the largest; `series` is ((name, CSS class), ...)."""
+    to the largest; `series` is ((name, CSS class), ...); `row_header` says
+    what the rows are."""
     chart = BarChart(
-        title=title, axis_label=axis_label, series=list(series), id=_chart_id(title, rows)
+        title=title,
+        axis_label=axis_label,
+        row_header=row_header,
+        series=list(series),
+        id=_chart_id(title, rows),
     )
     largest = max((value or 0 for _label, values in rows for value in values), default=0)
     step = nice_step(largest) if largest else 0
@@ -143,7 +194,7 @@ def bar_chart(
                 label=label,
                 values=[bar.text for bar in bars],
                 bars=bars,
-                label_y=y + per_group // 2 + 4,
+                label_lines=label_lines(str(label), y + per_group // 2),
                 url=urls[index] if urls else "",
             )
         )

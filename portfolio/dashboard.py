@@ -5,9 +5,10 @@ Every figure is an aggregate made by the database (GROUP BY, SUM), in a fixed
 number of queries whatever the number of projects and amounts: see
 `tests/portfolio/test_dashboard.py` for how many.
 
-The filter (a year, a region) applies to everything: projects whose planned
-period touches the year, money whose date falls in it; projects and money of
-the region.
+The filter (a year, a region or the regions of the reader's office) applies
+to everything: projects whose planned period touches the year, money whose
+date falls in it; projects and money of the regions. The staff of a regional
+office land on their office's regions, everyone else on the whole country.
 """
 
 import datetime
@@ -23,7 +24,7 @@ from accounts import access
 from accounts.roles import Role
 from coordination.models import Decision, Meeting
 from core import cached_figures
-from core.forms import Form, ModelChoiceField
+from core.forms import Form
 from funding.figures import delivery_rate
 from funding.models import Expenditure, FundingApproval, Mechanism, Tranche
 from portfolio import reporting
@@ -35,32 +36,76 @@ from regions.models import Pillar, Region
 ENDING_WITHIN_DAYS = 30
 PERSONAL_LIMIT = 10
 FIRST_YEAR = 2013  # the section's first year of work
+# The region choice standing for the regions of the reader's office together.
+OFFICE_REGIONS = "office"
 
 
 class DashboardFilter(Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
-    region = ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.in_scope(),
-        required=False,
-        empty_label=_("All regions"),
-        to_field_name="code",
-    )
+    """A year and a region. The region is the whole country (an empty value),
+    one region (its code), or, for the staff of an office covering several
+    regions, the office's regions together (`OFFICE_REGIONS`)."""
 
-    def __init__(self, *args, **kwargs):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, *args, home_regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
         self.fields["year"].choices = [("", _("All years"))] + [
             (year, str(year)) for year in range(this_year + 1, FIRST_YEAR - 1, -1)
         ]
+        self.home_regions = tuple(home_regions)
+        self._regions = None
+        # A callable: the regions are read when the choices are first needed.
+        self.fields["region"].choices = self._region_choices
+
+    def regions(self) -> dict[str, Region]:
+        if self._regions is None:
+            self._regions = {region.code: region for region in Region.objects.in_scope()}
+        return self._regions
+
+    def _region_choices(self) -> list[tuple[str, str]]:
+        choices = [("", _("Whole country"))]
+        if len(self.home_regions) > 1:
+            choices.append((OFFICE_REGIONS, office_regions_label(self.home_regions)))
+        return choices + [(code, region.name) for code, region in self.regions().items()]
+
+    def clean_region(self) -> tuple[Region, ...]:
+        value = self.cleaned_data["region"]
+        if not value:
+            return ()
+        if value == OFFICE_REGIONS:
+            return self.home_regions
+        return (self.regions()[value],)
+
+
+def office_regions_label(regions) -> str:
+    return _("Your office's regions: %(names)s") % {
+        "names": ", ".join(region.name for region in regions)
+    }
 
 
 @dataclass
 class Selection:
     year: int | None = None
-    region: Region | None = None
+    # No region: the whole country.
+    regions: tuple[Region, ...] = ()
     # Partners and viewers: only the published projects (reviews.visibility).
     published_only: bool = False
+
+    @property
+    def region_codes(self) -> str:
+        """The regions as a short text, for cache keys."""
+        return ",".join(sorted(region.code for region in self.regions))
+
+    @property
+    def region_value(self) -> str:
+        """The regions as the filter's region field says them."""
+        if not self.regions:
+            return ""
+        if len(self.regions) == 1:
+            return self.regions[0].code
+        return OFFICE_REGIONS
 
     def project_lookups(self, prefix: str = "") -> Q:
         """The selection as conditions on projects reached through `prefix`
@@ -68,8 +113,8 @@ class Selection:
         lookups = Q()
         if self.published_only:
             lookups &= Q(**{f"{prefix}status__in": Project.PUBLISHED_STATES})
-        if self.region:
-            lookups &= Q(**{f"{prefix}region": self.region})
+        if self.regions:
+            lookups &= Q(**{f"{prefix}region__in": [region.pk for region in self.regions]})
         if self.year:
             lookups &= Q(
                 **{
@@ -86,8 +131,8 @@ class Selection:
         rows = model.objects.all()
         if self.published_only:
             rows = rows.filter(project__status__in=Project.PUBLISHED_STATES)
-        if self.region:
-            rows = rows.filter(project__region=self.region)
+        if self.regions:
+            rows = rows.filter(project__region__in=[region.pk for region in self.regions])
         if self.year:
             rows = rows.filter(**{f"{date_field}__year": self.year})
         return rows
@@ -101,10 +146,13 @@ def portfolio(selection: Selection, *, first_regions=()) -> dict:
     """The portfolio at a glance: nine queries (eleven for a year), or none while the cached
     figures of this selection hold (`core.cached_figures`). A regional
     officer's regions (`first_regions`, codes) come first."""
-    region = selection.region.code if selection.region else ""
     scope = "published" if selection.published_only else "all"
     figures = cached_figures.cached(
-        "portfolio", lambda: _portfolio(selection), selection.year or "", region, scope
+        "portfolio",
+        lambda: _portfolio(selection),
+        selection.year or "",
+        selection.region_codes,
+        scope,
     )
     regions = list(figures["by_region"])
     regions.sort(key=lambda region: (region.code not in first_regions, -region.count, region.code))
@@ -180,7 +228,7 @@ def _delivery_rate(selection: Selection, totals: dict):
     spending over the same year's transfers."""
     if not selection.year:
         return delivery_rate(totals["spent"], totals["transferred"])
-    through = Selection(region=selection.region, published_only=selection.published_only)
+    through = Selection(regions=selection.regions, published_only=selection.published_only)
     end = datetime.date(selection.year, 12, 31)
     transferred = through.money(Tranche, "paid_on").filter(paid_on__lte=end)
     spent = through.money(Expenditure, "spent_on").filter(spent_on__lte=end)
@@ -224,6 +272,9 @@ def personal(user, *, today: datetime.date | None = None) -> dict:
     meetings = Meeting.objects.upcoming().filter(bodies).select_related("body")
     due = reporting.due_for_user(user, today=today)
     return {
+        # Partners, viewers and people without a role submit nothing and are
+        # given no project: their queue and projects are always empty.
+        "has_own_work": not access.is_read_only(user) or access.is_administrator(user),
         "sees_due_reports": access.sees_due_reports(user),
         "sees_compliance": access.sees_reporting_compliance(user),
         "due_overdue_only": access.role_of(user) == Role.HQ_OFFICER,

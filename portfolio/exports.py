@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import Organisation
 from core import spreadsheets
+from core.text import elide
 from funding import exports as funding_exports
 from funding.figures import delivery_rate
 from funding.models import Mechanism
@@ -200,7 +201,7 @@ def donor_ledger_xlsx(donor: Organisation, contributions: QuerySet) -> FileRespo
         funding_exports.CONTRIBUTION_COLUMNS,
         contributions.iterator(chunk_size=CHUNK_SIZE),
         stem=_donor_stem(donor),
-        title=gettext("Ledger of %(donor)s") % {"donor": str(donor)},
+        title=elide(gettext("Ledger of %(donor)s") % {"donor": str(donor)}),
     )
 
 

@@ -58,8 +58,10 @@ class ProjectAdminForm(forms.ModelForm):
                 self.add_error(field if field in self.fields else None, message)
             # The mechanism's rules (ceiling, duration, window), as the
             # portal's forms check them: the saved values with the posted ones.
-            for message in services.rule_problems_of_change(self.instance.pk, cleaned):
-                self.add_error(None, message)
+            # Each on the field it concerns, with its figures.
+            problems = services.rule_problems_of_change(self.instance.pk, cleaned)
+            for field, messages in problems.items():
+                self.add_error(field if field in self.fields else None, messages)
         return cleaned
 
 

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from accounts.roles import Role
 from core import links
 from core.models import Attachment, Versioned
 from core.periods import report_period_problems
@@ -129,6 +131,18 @@ def _people(sums: dict) -> dict:
     return {**people, "total": sum(people.values())}
 
 
+# The roles of the mission's staff who follow projects: not partners or
+# viewers, nor user managers (who manage accounts, not projects).
+FOCAL_POINT_ROLES = (Role.HQ_OFFICER, Role.HEAD_OF_OFFICE, Role.REGIONAL_OFFICER, Role.FUND_MANAGER)
+
+
+def focal_point_choices() -> Q:
+    """Who may be a project's focal point: an active member of staff. The
+    field's `limit_choices_to`, so that every form and the admin offer no one
+    else and the model refuses anyone else (`projects.services` asks it too)."""
+    return Q(is_active=True, groups__name__in=[role.value for role in FOCAL_POINT_ROLES])
+
+
 # Built without a reverse() for each project (a list links to hundreds).
 PROJECT_ADDRESS = links.by_key("projects:detail")
 
@@ -192,6 +206,8 @@ class Project(FSMModelMixin, ReviewTrail, Versioned):
         null=True,
         blank=True,
         related_name="focal_projects",
+        limit_choices_to=focal_point_choices,
+        help_text=_("The member of staff who follows the project (partners and viewers cannot)."),
     )
     budget_amount = models.DecimalField(
         _("budget"),
@@ -242,17 +258,31 @@ class Project(FSMModelMixin, ReviewTrail, Versioned):
         protected=True,
         db_index=True,
     )
+    # The people the project plans to reach (what it reaches is in its
+    # progress reports).
     women = models.PositiveIntegerField(
-        _("women"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+        _("women targeted"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BENEFICIARIES)],
+        help_text=_("Women (18 and over) the project plans to reach."),
     )
     men = models.PositiveIntegerField(
-        _("men"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+        _("men targeted"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BENEFICIARIES)],
+        help_text=_("Men (18 and over) the project plans to reach."),
     )
     girls = models.PositiveIntegerField(
-        _("girls"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+        _("girls targeted"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BENEFICIARIES)],
+        help_text=_("Girls (under 18) the project plans to reach."),
     )
     boys = models.PositiveIntegerField(
-        _("boys"), default=0, validators=[MaxValueValidator(MAX_BENEFICIARIES)]
+        _("boys targeted"),
+        default=0,
+        validators=[MaxValueValidator(MAX_BENEFICIARIES)],
+        help_text=_("Boys (under 18) the project plans to reach."),
     )
     gender_marker = models.PositiveSmallIntegerField(
         _("gender marker"), choices=GenderMarker.choices, default=GenderMarker.NOT_TARGETED
@@ -339,6 +369,19 @@ class Project(FSMModelMixin, ReviewTrail, Versioned):
     @property
     def beneficiaries(self) -> int:
         return self.women + self.men + self.girls + self.boys
+
+    @staticmethod
+    def focal_point_problem(person) -> str:
+        """Why `person` cannot be a focal point ("" if they can, or for none):
+        the field's `limit_choices_to`, asked of the database."""
+        if person is None:
+            return ""
+        if type(person).objects.filter(focal_point_choices(), pk=person.pk).exists():
+            return ""
+        return _(
+            "%(person)s cannot be the focal point: only active staff can (not partners, "
+            "viewers or user managers)."
+        ) % {"person": person}
 
     # The review of a project is the portal's one workflow (reviews.services):
     # submitted by its office, approved or sent back by another officer.

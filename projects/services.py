@@ -7,7 +7,7 @@ import datetime
 import uuid
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils import timezone
@@ -61,16 +61,39 @@ def next_code(*, mechanism, year: int, region) -> str:
     return f"{prefix}-{sequence.last:03d}"
 
 
-def rule_problems_of_change(project_id: int, fields: dict) -> list[str]:
+# The project's field each rule problem is about (`funding.rules.Problem.concerns`).
+RULE_PROBLEM_FIELDS = {
+    "budget": "budget_amount",
+    "end": "planned_end",
+    "window": "window",
+    "implementer": "implementing_partner",
+    "indirect_costs": "indirect_cost_amount",
+}
+
+
+def rule_errors(values: dict) -> dict[str, list[str]]:
+    """What the project described by `values` breaks of its mechanism's rules,
+    as field → messages: each message on the field it concerns (a duration
+    on the planned end, a ceiling on the budget), the others on the whole
+    project (NON_FIELD_ERRORS)."""
+    errors: dict[str, list[str]] = {}
+    for problem in rule_problems(values):
+        field = RULE_PROBLEM_FIELDS.get(getattr(problem, "concerns", None), NON_FIELD_ERRORS)
+        errors.setdefault(field, []).append(problem)
+    return errors
+
+
+def rule_problems_of_change(project_id: int, fields: dict) -> dict[str, list[str]]:
     """What the project would break of its mechanism's rules with `fields`
     (as a form cleaned them) over its values as saved, read again from the
-    database, never from a form's instance (one query)."""
+    database, never from a form's instance (one query); field → messages, as
+    `rule_errors`."""
     saved = Project.objects.select_related("mechanism", "window", "implementing_partner").get(
         pk=project_id
     )
     values = {name: getattr(saved, name) for name in RULE_FIELDS}
     values.update({name: value for name, value in fields.items() if name in RULE_FIELDS})
-    return rule_problems(values)
+    return rule_errors(values)
 
 
 def budget_in_usd(
@@ -128,14 +151,16 @@ def consistency_problems(values: dict, cercles=()) -> dict[str, str]:
     for start, end in (("planned_start", "planned_end"), ("actual_start", "actual_end")):
         if values.get(start) and values.get(end) and values[end] < values[start]:
             problems[end] = _("The end cannot come before the start.")
+    if focal_point_problem := Project.focal_point_problem(values.get("focal_point")):
+        problems["focal_point"] = focal_point_problem
     return problems
 
 
 def _problems(values: dict, cercles=()) -> dict:
     problems: dict = consistency_problems(values, cercles)
-    broken_rules = rule_problems(values)
-    if broken_rules:
-        problems["__all__"] = broken_rules
+    for field, messages in rule_errors(values).items():
+        # A window of another mechanism is said once, by the consistency check.
+        problems.setdefault(field, messages)
     return problems
 
 

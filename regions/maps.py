@@ -25,6 +25,7 @@ from hashlib import blake2b
 
 from django.utils.translation import gettext as _
 
+from core.text import elide
 from regions import boundaries
 from regions.models import Region
 
@@ -313,7 +314,7 @@ def point_map(
         where = (
             place.where
             if place.exact
-            else _("near %(cercle)s, its cercle's seat") % {"cercle": place.where}
+            else elide(_("near %(cercle)s, its cercle's seat") % {"cercle": place.where})
         )
         name = f"{place.code} — {place.title} ({labels.get(category, category)}) — {where}"
         points.append(

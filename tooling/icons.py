@@ -1,6 +1,8 @@
-"""Draw the icons of the installed portal (static/icons/*.png) after
-static/favicon.svg: "S&R" in white on the portal's blue. Run once, and again
-only if the drawing changes; its output is committed:
+"""Draw the icons of the installed portal (static/icons/*.png) and the
+`/favicon.ico` that browsers ask for on their own (static/root/favicon.ico,
+served at the site's root) after static/favicon.svg: "S&R" in white on the
+portal's blue. Run once, and again only if the drawing changes; its output is
+committed:
 
     .venv/bin/python -m tooling.icons
 
@@ -13,7 +15,11 @@ from pathlib import Path
 
 BLUE = (0x00, 0x68, 0x9D)
 WHITE = (0xFF, 0xFF, 0xFF)
-OUTPUT = Path(__file__).resolve().parent.parent / "static" / "icons"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+OUTPUT = STATIC / "icons"
+# Served at the site's root by whitenoise (WHITENOISE_ROOT in the settings).
+FAVICON = STATIC / "root" / "favicon.ico"
+FAVICON_SIZES = (16, 32, 48)
 
 # "S&R" on a grid of 5 × 7 cells per letter, one blank column between letters.
 GLYPHS = {
@@ -87,6 +93,21 @@ def png(pixels: list[list[tuple[int, int, int, int]]]) -> bytes:
     )
 
 
+def ico(images: list[bytes], sizes: list[int]) -> bytes:
+    """PNG images as one ICO file (PNG inside ICO, read by every current
+    browser): a header, one directory entry per image, then the images."""
+    header = struct.pack("<HHH", 0, 1, len(images))
+    offset = len(header) + 16 * len(images)
+    entries, data = b"", b""
+    for image, size in zip(images, sizes, strict=True):
+        # Width and height 0 stand for 256; 32 bits a pixel.
+        side = size % 256
+        entries += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(image), offset)
+        data += image
+        offset += len(image)
+    return header + entries + data
+
+
 def main() -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     for name, size, maskable in [
@@ -95,6 +116,9 @@ def main() -> None:
         ("icon-maskable-512.png", 512, True),
     ]:
         (OUTPUT / name).write_bytes(png(draw(size, maskable=maskable)))
+    FAVICON.parent.mkdir(parents=True, exist_ok=True)
+    images = [png(draw(size)) for size in FAVICON_SIZES]
+    FAVICON.write_bytes(ico(images, list(FAVICON_SIZES)))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from accounts.people.forms import InvitationForm, InvitationPasswordForm, Person
 from accounts.people.tokens import invitation_tokens
 from accounts.security_log import log_event
 from core.lists import filtered_page
+from core.text import elide
 from core.views import posted
 
 PEOPLE_PER_PAGE = 50
@@ -94,7 +95,8 @@ def edit(request, pk):
     form = PersonForm(posted(request), initial=initial, manager=request.user)
     if form.is_valid():
         services.change(by=request.user, person=person, **form.cleaned_data)
-        messages.success(request, _("%(person)s's office and role are saved.") % {"person": person})
+        saved = _("%(person)s's office and role are saved.") % {"person": person}
+        messages.success(request, elide(saved))
         return redirect("people:detail", person.pk)
     return render(request, "accounts/people/edit.html", {"person": person, "form": form})
 

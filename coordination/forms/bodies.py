@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import access
 from coordination.models import CoordinationBody, Membership, Organisation
 from core.forms import Form, ModelForm
+from core.widgets import SearchSelect
 from regions import access as region_access
 
 
@@ -18,7 +19,7 @@ def _date_input():
 class BodyForm(ModelForm):
     class Meta:
         model = CoordinationBody
-        fields = ["name", "acronym", "kind", "region", "description"]
+        fields = ["name", "name_en", "acronym", "kind", "region", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
@@ -40,12 +41,14 @@ class MemberForm(ModelForm):
     class Meta:
         model = Membership
         fields = ["organisation", "role", "start_date"]
-        widgets = {"start_date": _date_input()}
+        widgets = {"organisation": SearchSelect, "start_date": _date_input()}
 
     def __init__(self, *args, body: CoordinationBody, **kwargs):
         super().__init__(*args, **kwargs)
         self.body = body
-        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True)
+        organisation = self.fields["organisation"]
+        organisation.queryset = Organisation.objects.filter(is_active=True).by_label()
+        organisation.label_from_instance = lambda organisation: organisation.label
 
     def clean_organisation(self):
         organisation = self.cleaned_data["organisation"]

@@ -5,15 +5,21 @@ time later)."""
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from coordination import access, services
-from coordination.models import Decision, Meeting, Organisation
+from coordination.models import Decision, Meeting, Membership, Organisation
 from core.forms import ModelForm, OnceMixin
+from core.widgets import SearchCheckboxes, SearchSelect
 
 # Blank decision rows offered when a meeting is recorded.
 DECISION_ROWS = 3
+
+# The mission's staff: every role but partners and viewers.
+STAFF_ROLES = [role.value for role in Role if role != Role.VIEWER]
 
 
 def _active_or_chosen(queryset, chosen):
@@ -25,8 +31,36 @@ def _organisation_label(organisation: Organisation) -> str:
     return organisation.label
 
 
+def _organisations(chosen=()):
+    return _active_or_chosen(Organisation.objects.by_label(), chosen)
+
+
 def _people(chosen=()):
-    return _active_or_chosen(get_user_model().objects.order_by("last_name", "first_name"), chosen)
+    """The active staff (attendees and owners are among them), and whoever was
+    already chosen."""
+    User = get_user_model()
+    staff = User.groups.through.objects.filter(user=OuterRef("pk"), group__name__in=STAFF_ROLES)
+    return User.objects.filter(Q(Exists(staff), is_active=True) | Q(pk__in=chosen)).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def current_members(body) -> list[int]:
+    """The keys of the organisations that are members of `body` today."""
+    today = timezone.localdate()
+    members = Membership.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today), body=body
+    )
+    return list(members.values_list("organisation", flat=True).distinct())
+
+
+def posted_values(form: forms.BaseForm) -> dict:
+    """What was posted in each field of `form`, as initial values: to show the
+    form again as sent, unchecked (nothing to correct yet)."""
+    return {
+        name: field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+        for name, field in form.fields.items()
+    }
 
 
 class MeetingForm(ModelForm):
@@ -48,8 +82,8 @@ class MeetingForm(ModelForm):
             ),
             "agenda": forms.Textarea(attrs={"rows": 5}),
             "minutes": forms.Textarea(attrs={"rows": 8}),
-            "organisations": forms.CheckboxSelectMultiple,
-            "attendees": forms.SelectMultiple(attrs={"size": 8}),
+            "organisations": SearchCheckboxes,
+            "attendees": SearchCheckboxes,
             "other_attendees": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -62,12 +96,12 @@ class MeetingForm(ModelForm):
         # Only the bodies the user manages can be chosen; any other id is an
         # invalid choice, so a forged form writes nothing.
         self.fields["body"].queryset = access.manageable_bodies(user).select_related("region")
-        self.fields["body"].label_from_instance = lambda body: f"{body.name} ({body.scope})"
+        self.fields["body"].label_from_instance = lambda body: f"{body.display_name} ({body.scope})"
         self.fields["organisations"].label_from_instance = _organisation_label
         # On edit, who attended stays listed even if no longer active.
         meeting = self.instance if self.instance.pk else None
-        self.fields["organisations"].queryset = _active_or_chosen(
-            Organisation.objects.all(), meeting.organisations.values("pk") if meeting else []
+        self.fields["organisations"].queryset = _organisations(
+            meeting.organisations.values("pk") if meeting else []
         )
         self.fields["attendees"].queryset = _people(
             meeting.attendees.values("pk") if meeting else []
@@ -86,7 +120,19 @@ class MeetingForm(ModelForm):
 
 
 class MeetingCreateForm(OnceMixin, MeetingForm):
-    pass
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        # A meeting of a body chosen beforehand (from the body's page) starts
+        # with the body's current members ticked; any of them can be unticked.
+        body = self._initial_body()
+        if body is not None and "organisations" not in self.initial:
+            self.initial["organisations"] = current_members(body)
+
+    def _initial_body(self):
+        try:
+            return self.fields["body"].clean(self.initial.get("body"))
+        except ValidationError:
+            return None
 
 
 class DecisionForm(ModelForm):
@@ -97,13 +143,15 @@ class DecisionForm(ModelForm):
         fields = ["text", "owner_organisation", "owner_user", "due_date", "status"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
+            "owner_organisation": SearchSelect,
+            "owner_user": SearchSelect,
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, starts_at=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.starts_at = starts_at
-        self.fields["owner_organisation"].queryset = Organisation.objects.filter(is_active=True)
+        self.fields["owner_organisation"].queryset = _organisations()
         self.fields["owner_organisation"].label_from_instance = _organisation_label
         self.fields["owner_user"].queryset = _people()
 
@@ -120,6 +168,19 @@ class DecisionForm(ModelForm):
 
 
 class BaseDecisionFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):
+        # Every row may stay blank, wherever it sits (the rows a form shown
+        # again carries as its initial ones included).
+        return super()._construct_form(i, **{**kwargs, "empty_permitted": True})
+
+    def with_another_row(self) -> "BaseDecisionFormSet":
+        """The rows as posted, unchecked, and one more blank row: what "Add a
+        row" shows when the page has no JavaScript (nothing is saved)."""
+        rows = [posted_values(form) for form in self.forms]
+        formset = type(self)(initial=rows, prefix=self.prefix)
+        formset.extra = 1
+        return formset
+
     def fit_meeting(self, starts_at) -> bool:
         """Mark each filled row due before the meeting; True if none is."""
         for form in self.forms:

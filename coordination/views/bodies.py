@@ -95,7 +95,7 @@ def body_create(request):
 @require_http_methods(["GET", "POST"])
 def body_edit(request, pk):
     body = access.get_body_for_manage(request.user, pk)
-    saved_name = body.name
+    saved_name = body.display_name
     form = BodyForm(posted(request), instance=body, user=request.user)
     if request.method == "POST" and form.is_valid():
         saved = _save(request, form)

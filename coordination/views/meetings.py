@@ -22,6 +22,7 @@ from coordination.forms.meetings import (
     DecisionFormSet,
     MeetingCreateForm,
     MeetingForm,
+    posted_values,
 )
 from coordination.models import Meeting, MeetingDocument, Membership
 from core.files import attach_file, serve
@@ -30,6 +31,8 @@ from core.lists import filtered_page
 from core.views import posted
 
 MEETINGS_PER_PAGE = 25
+# The name of the button that adds a decision row (the page without JavaScript).
+ADD_ROW = "add_row"
 
 
 def _warn_about_date(request, form: MeetingForm) -> None:
@@ -132,7 +135,12 @@ def meeting_create(request):
     data = posted(request)
     form = MeetingCreateForm(data, user=request.user, initial={"body": request.GET.get("body")})
     decisions = DecisionFormSet(data, prefix="decisions")
-    if data and _all_valid(form, decisions):
+    if data and ADD_ROW in data:
+        # "Add a row" without JavaScript: the form as sent, one row longer,
+        # and nothing saved.
+        form = MeetingCreateForm(user=request.user, initial=posted_values(form))
+        decisions = decisions.with_another_row()
+    elif data and _all_valid(form, decisions):
         try:
             meeting, created = services.create_meeting(
                 form.cleaned_data["body"],

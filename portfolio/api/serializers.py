@@ -150,6 +150,7 @@ class MechanismSerializer(serializers.ModelSerializer):
             "name_fr",
             "name_en",
             "approving_body",
+            "approving_body_en",
             "ceiling_usd",
             "max_duration_months",
             "figures",
@@ -233,7 +234,7 @@ class BodySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CoordinationBody
-        fields = ["id", "name", "acronym", "kind", "region", "description"]
+        fields = ["id", "name", "name_en", "acronym", "kind", "region", "description"]
 
 
 class MeetingSerializer(serializers.ModelSerializer):

@@ -1,6 +1,8 @@
 """The home dashboard: the portfolio at a glance for everyone, and what awaits
 the signed-in person (figures in `portfolio.dashboard`)."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from accounts import access
 from accounts.people import queries as people
+from accounts.roles import Role
 from core import render_cache
 from funding.models import FundingApproval
 from portfolio import dashboard as dashboard_figures
@@ -28,36 +31,47 @@ def dashboard(request):
     """The portfolio at a glance, filtered by year and region, and what awaits
     the signed-in person."""
     user = request.user
-    form = DashboardFilter(request.GET or None)
+    editable = list(region_access.editable_regions(user))  # by name
+    first_regions = sorted(region.code for region in editable)
+    home_regions = tuple(editable) if _lands_on_own_regions(user) else ()
     published_only = visibility.reads_published_only(user)
-    selection = Selection(published_only=published_only)
+    # Without a region in the address, the staff of a regional office land
+    # on their office's regions; `?region=` (empty) is the whole country.
+    selection = Selection(regions=home_regions, published_only=published_only)
+    form = DashboardFilter(request.GET or None, home_regions=home_regions)
     if form.is_valid():
         selection = Selection(
             year=form.cleaned_data["year"],
-            region=form.cleaned_data["region"],
+            regions=form.cleaned_data["region"] if "region" in request.GET else home_regions,
             published_only=published_only,
         )
-    first_regions = sorted(region_access.editable_regions(user).values_list("code", flat=True))
+    home = ",".join(first_regions) if home_regions else ""
     if form.is_bound and not form.is_valid():
         # The form with its errors, for this request alone.
         portfolio = render_cache.render_section(
-            PORTFOLIO_TEMPLATE, _portfolio_context(form, selection, first_regions)
+            PORTFOLIO_TEMPLATE, _portfolio_context(form, selection, first_regions, home_regions)
         )
     else:
         # The same for everyone who reads the same projects, with the same
-        # regions first; the form shows the selection, as checked.
+        # regions first and the same office; the form shows the selection,
+        # as checked.
         portfolio = render_cache.section(
             "dashboard-portfolio",
             PORTFOLIO_TEMPLATE,
             lambda: _portfolio_context(
-                DashboardFilter(initial={"year": selection.year, "region": selection.region}),
+                DashboardFilter(
+                    initial={"year": selection.year, "region": selection.region_value},
+                    home_regions=home_regions,
+                ),
                 selection,
                 first_regions,
+                home_regions,
             ),
             selection.year or "",
-            selection.region.code if selection.region else "",
+            selection.region_codes,
             "published" if published_only else "all",
             ",".join(first_regions),
+            home,
         )
     role = access.role_of(user)
     context = {
@@ -95,7 +109,7 @@ def _maps(request, selection: Selection):
         "portfolio/_dashboard_maps.html",
         lambda: _maps_context(selection, measure, colour, exact=exact),
         selection.year or "",
-        selection.region.code if selection.region else "",
+        selection.region_codes,
         "published" if selection.published_only else "all",
         "exact" if exact else "withheld",
         measure,
@@ -106,11 +120,11 @@ def _maps(request, selection: Selection):
 def _maps_context(selection: Selection, measure: str, colour: str, *, exact: bool) -> dict:
     """Four queries: the regions, the figure by region, the locations, the
     cercles of projects without a location."""
-    kept = [
-        ("year", selection.year or ""),
-        ("region", selection.region.code if selection.region else ""),
-    ]
-    kept = [(name, value) for name, value in kept if value]
+    # The region is kept even when empty: without it, the staff of a
+    # regional office would be taken back to their own regions.
+    kept = [("region", selection.region_value)]
+    if selection.year:
+        kept.insert(0, ("year", selection.year))
     action = reverse("dashboard")
     if measure == project_maps.Measure.APPROVED:
         values = project_maps.approved_by_region(selection.money(FundingApproval, "approved_on"))
@@ -133,9 +147,45 @@ def _maps_context(selection: Selection, measure: str, colour: str, *, exact: boo
     }
 
 
-def _portfolio_context(form, selection: Selection, first_regions: list[str]) -> dict:
+def _lands_on_own_regions(user) -> bool:
+    """The staff of a regional office land on their office's regions."""
+    return access.role_of(user) in (Role.HEAD_OF_OFFICE, Role.REGIONAL_OFFICER)
+
+
+def _portfolio_context(
+    form, selection: Selection, first_regions: list[str], home_regions: tuple
+) -> dict:
     figures = dashboard_figures.portfolio(selection, first_regions=set(first_regions))
-    return {"form": form, "selection": selection, **figures, "charts": _charts(figures)}
+    return {
+        "form": form,
+        "selection": selection,
+        **figures,
+        "charts": _charts(figures),
+        **_region_links(selection, home_regions),
+    }
+
+
+def _region_links(selection: Selection, home_regions: tuple) -> dict:
+    """One click to the whole country from a region, and back to the
+    office's regions from the country, for the same year."""
+    year = [("year", selection.year)] if selection.year else []
+    links = {}
+    if selection.regions:
+        links["country_url"] = _dashboard_url([*year, ("region", "")])
+    if home_regions and selection.regions != home_regions:
+        home = Selection(regions=home_regions)
+        links["home_url"] = _dashboard_url([*year, ("region", home.region_value)])
+        names = ", ".join(region.name for region in home_regions)
+        links["home_label"] = (
+            _("Back to %(region)s") % {"region": names}
+            if len(home_regions) == 1
+            else _("Back to your office's regions (%(regions)s)") % {"regions": names}
+        )
+    return links
+
+
+def _dashboard_url(parameters: list[tuple]) -> str:
+    return f"{reverse('dashboard')}?{urlencode(parameters)}"
 
 
 def _charts(figures: dict) -> dict:
@@ -153,12 +203,14 @@ def _charts(figures: dict) -> dict:
             [(str(label), [count]) for label, count in figures["by_status"]],
             series=count_series,
             axis_label=_("Number of projects"),
+            row_header=_("Status"),
         ),
         "region": bar_chart(
             _("Projects by region"),
             [(region.name, [region.count]) for region in regions],
             series=count_series,
             axis_label=_("Number of projects"),
+            row_header=_("Region"),
             urls=[region.get_absolute_url() for region in regions],
         ),
         "pillar": bar_chart(
@@ -166,6 +218,7 @@ def _charts(figures: dict) -> dict:
             [(str(label), [count]) for label, count in figures["by_pillar"]],
             series=count_series,
             axis_label=_("Number of projects"),
+            row_header=_("Pillar"),
         ),
         "money": bar_chart(
             _("Money by mechanism (USD)"),
@@ -175,6 +228,7 @@ def _charts(figures: dict) -> dict:
             ],
             series=money_series,
             axis_label=_("US dollars"),
+            row_header=_("Mechanism"),
             urls=[row["mechanism"].get_absolute_url() for row in mechanisms],
         ),
     }

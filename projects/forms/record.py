@@ -21,9 +21,10 @@ from core.forms import (
     OnceMixin,
     VersionMixin,
 )
+from core.widgets import SearchCheckboxes, SearchSelect
 from funding.models import Window
 from projects import services
-from projects.models import Project
+from projects.models import Project, focal_point_choices
 from regions import access as region_access
 from regions.models import Cercle, PlanPriority, RegionalPlan
 
@@ -73,6 +74,11 @@ class CercleField(ModelMultipleChoiceField):
     def label_from_instance(self, cercle: Cercle) -> str:
         # Before a region is chosen, cercles of several regions are offered.
         return cercle.name if self.single_region else f"{cercle.name} ({cercle.region.name})"
+
+
+class PartnerField(ModelChoiceField):
+    def label_from_instance(self, organisation: Organisation) -> str:
+        return organisation.label
 
 
 class PriorityField(ModelChoiceField):
@@ -140,10 +146,16 @@ class ProjectForm(MoneyBasisMixin, BudgetFieldsMixin, ModelForm):
     class Meta:
         model = Project
         fields = RECORD_FIELDS
-        field_classes = {"cercles": CercleField, "priority": PriorityField}
+        field_classes = {
+            "cercles": CercleField,
+            "priority": PriorityField,
+            "implementing_partner": PartnerField,
+        }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 5}),
-            "cercles": forms.CheckboxSelectMultiple,
+            "cercles": SearchCheckboxes,
+            "implementing_partner": SearchSelect,
+            "focal_point": SearchSelect,
             "planned_start": _date_input(),
             "planned_end": _date_input(),
             "actual_start": _date_input(),
@@ -184,10 +196,14 @@ class ProjectForm(MoneyBasisMixin, BudgetFieldsMixin, ModelForm):
         self.fields["window"].queryset = Window.objects.select_related("mechanism")
         self.fields["implementing_partner"].queryset = Organisation.objects.filter(
             Q(is_active=True) | Q(pk=instance.implementing_partner_id)
-        )
-        self.fields["focal_point"].queryset = get_user_model().objects.filter(
-            Q(is_active=True) | Q(pk=instance.focal_point_id)
-        )
+        ).by_label()
+        # Staff only (the field's own limit); the current focal point stays
+        # shown, and the service says why if they can no longer be one.
+        User = get_user_model()
+        staff = User.objects.filter(focal_point_choices()).values("pk")
+        self.fields["focal_point"].queryset = User.objects.filter(
+            Q(pk__in=staff) | Q(pk=instance.focal_point_id)
+        ).order_by("last_name", "first_name", "username")
 
     def _chosen_region(self):
         """The region the form is about: the one posted (if the user may pick

@@ -9,14 +9,17 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.views import posted
+from funding import rates
 from funding import services as funding_services
 from funding.figures import ZERO, delivery_rate, left_to_transfer
 from funding.forms import ApprovalForm, ExpenditureForm, TrancheForm
-from funding.money import cents
+from funding.models import Currency
+from funding.money import cents, rate_text
 from funding.views.confirmation import confirm_then_save
 from projects import access
 from projects.models import Project
@@ -53,6 +56,19 @@ def _ceiling_usd(project: Project) -> Decimal | None:
     return project.mechanism.ceiling_usd
 
 
+def _rate_this_month(currency: str) -> dict:
+    """The UN rate the project's amounts dated this month are converted at,
+    or, while it is not recorded, the message that says so."""
+    if currency == Currency.USD:
+        return {}
+    month = timezone.localdate().replace(day=1)
+    try:
+        units = rates.units_per_usd(currency, on=month)
+    except rates.MissingRate as missing:
+        return {"missing_rate": missing.messages[0]}
+    return {"rate_this_month": rate_text(units, currency, month)}
+
+
 def _record(request, project, form, *, money, save, kind, title, question, recorded):
     """The form page, its confirmation, then back to the project's money."""
 
@@ -71,6 +87,7 @@ def _record(request, project, form, *, money, save, kind, title, question, recor
         "title": title,
         "ceiling_usd": _ceiling_usd(project),
         "cancel_url": project.get_absolute_url() + "#money",
+        **_rate_this_month(project.budget_currency),
     }
     return confirm_then_save(
         request,

@@ -17,7 +17,7 @@ from django_filters import CharFilter
 
 from accounts import access as accounts_access
 from accounts.security_log import logs_export
-from core import cached_figures, render_cache
+from core import cached_figures, render_cache, saved_filters
 from projects import exports, iati, maps
 from projects.filters import (
     SORTS,
@@ -36,6 +36,8 @@ ESTIMATE_ABOVE = 10_000
 # The first pages of each choice of filters are kept for everyone of the same
 # audience (`core.render_cache`); later ones are rendered at each request.
 KEPT_PAGES = 10
+# What a saved filter of the list may hold: its filters and the page size.
+SAVED_PARAMS = (*ProjectFilter.base_filters, "page_size")
 
 
 def _filters(request) -> ProjectFilter:
@@ -297,6 +299,8 @@ def project_list(request):
     if partial:
         region_map = _region_map(request, _filters(request), query, oob=True)
         return HttpResponse(html + _export_links(query) + region_map)
+    # The person's own saved filters, in the slot of the page kept for all.
+    html = saved_filters.shown_in(html, request, reverse("projects:list"), SAVED_PARAMS)
     return render(request, "projects/project_list.html", {"content": html})
 
 

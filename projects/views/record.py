@@ -16,6 +16,7 @@ from core import render_cache
 from core.files import attach_file, serve
 from core.forms import AttachmentForm, show_errors
 from core.history import history_of
+from core.periods import DueState
 from core.versioning import EditConflict
 from core.views import posted
 from projects import access, reporting, services
@@ -35,6 +36,9 @@ from regions import access as region_access
 from reviews import views as review_views
 from reviews import visibility
 
+# A due report still awaited from the office: neither submitted nor approved.
+AWAITED = (DueState.UPCOMING, DueState.DUE, DueState.OVERDUE)
+
 
 def _with_version(request, version: int):
     """The posted form again, as if opened at `version`: saving it re-applies
@@ -44,9 +48,15 @@ def _with_version(request, version: int):
     return data
 
 
-def _history_of(project: Project):
+# The fields a status step changes that the status timeline already tells
+# (which step, by whom, when): left out of the history of changes beside it.
+STATUS_FIELDS = ("status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at")
+
+
+def _history_of(project: Project, *, without_status: bool = False):
     """Changes to the project, newest first, "field: old → new" (one query:
-    the related rows each change names are joined)."""
+    the related rows each change names are joined). `without_status`: the
+    status steps left out, for a page that shows its status timeline."""
     records = project.history.select_related(
         "history_user",
         "region",
@@ -56,7 +66,17 @@ def _history_of(project: Project):
         "implementing_partner",
         "focal_point",
     )
-    return history_of(Project, records)
+    return history_of(Project, records, excluded_fields=STATUS_FIELDS if without_status else ())
+
+
+def _status_steps(user, project: Project) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The status steps `user` may take on `project` now, and those they
+    decide that still lack something (each label with what it lacks): what
+    the status page offers, and so whether the project's page links to it."""
+    steps = services.available_moves(user, project)
+    moves = [step for step, lacking in steps.items() if not lacking]
+    blocked = [(STEP_LABELS[step], lacking) for step, lacking in steps.items() if lacking]
+    return moves, blocked
 
 
 # --- Reading ---------------------------------------------------------------------
@@ -66,19 +86,29 @@ def _history_of(project: Project):
 @require_safe
 def project_detail(request, pk):
     user = request.user
-    # The project alone for its title, access check and the person's steps;
-    # the sections read it again with what they show, when not kept.
+    # The project for its title, access check and the person's steps (with
+    # the mechanism, window and partner the rules of a step read); the
+    # sections read it again with what they show, when not kept.
     project = visibility.check_visible(
-        user, get_object_or_404(Project.objects.select_related("submitted_by"), pk=pk)
+        user,
+        get_object_or_404(
+            Project.objects.select_related(
+                "submitted_by", "mechanism", "window__mechanism", "implementing_partner"
+            ),
+            pk=pk,
+        ),
     )
     can_edit = access.can_edit_project(user, project)
+    # Who may take a step depends on the person (the four-eyes rule): decided
+    # here, outside the sections kept for everyone alike. The status page is
+    # linked only when it lets the person take a step.
+    moves, blocked = _status_steps(user, project)
     context = {
         "project": project,
         "can_edit": can_edit,
         "can_edit_money": can_edit or access.can_edit_money(user, project),
-        # Who may take a step depends on the person (the four-eyes rule):
-        # decided here, outside the sections kept for everyone alike.
-        "moves": services.steps_decided_by(user, project),
+        "moves": moves,
+        "blocked_steps": blocked,
         # Why it was returned, above the kept sections (none for partners).
         "return_event": review_views.return_event(user, project),
         "sections": render_cache.section(
@@ -95,19 +125,23 @@ def project_detail(request, pk):
 def _sections_context(project: Project, user, *, can_edit: bool) -> dict:
     """What the sections of the project's page show `user`: the same for
     everyone of their audience (`accounts.access.audience`)."""
+    sees_timeline = accounts_access.sees_review_comments(user)
+    due_rows = _due_rows(project, user)
     return {
         "project": project,
         "cercles": project.cercles.all(),
+        "sees_status_timeline": sees_timeline,
         "status_changes": (
             project.status_changes.select_related("by")
-            if accounts_access.sees_review_comments(user)
+            if sees_timeline
             else StatusChange.objects.none()
         ),
         # locations, indicators, progress reports
         **services.project_results(project, user),
         "reached": Project.objects.filter(pk=project.pk).beneficiaries_reached(),
         "documents": project.documents.select_related("uploaded_by"),
-        "history": _history_of(project),
+        # The status steps are in the timeline beside it, for those who read it.
+        "history": _history_of(project, without_status=sees_timeline),
         # Its money: totals and the proposed tranche, then each list in one query.
         "money": money_summary(project),
         "approvals": project.funding_approvals.select_related("contribution__donor"),
@@ -118,7 +152,8 @@ def _sections_context(project: Project, user, *, can_edit: bool) -> dict:
         "can_edit_money": can_edit or access.can_edit_money(user, project),
         "show_coordinates": access.can_see_exact_coordinates(user),
         "sees_due_reports": accounts_access.sees_due_reports(user),
-        "due_rows": _due_rows(project, user),
+        "due_rows": due_rows,
+        "next_due": _next_due(due_rows),
     }
 
 
@@ -128,6 +163,12 @@ def _due_rows(project: Project, user) -> list:
     if not accounts_access.sees_due_reports(user):
         return []
     return rows_for(user, reporting.due_reports([project], today=timezone.localdate()))
+
+
+def _next_due(due_rows: list):
+    """Of the project's due reports, the first (by due date) still awaited
+    from its office: not yet sent to headquarters; None when none is."""
+    return next((row for row in due_rows if row.due.state in AWAITED), None)
 
 
 @login_required
@@ -252,8 +293,7 @@ def project_status(request, pk):
     user = request.user
     if not (accounts_access.can_review(user) or access.can_edit_project(user, project)):
         raise PermissionDenied
-    steps = services.available_moves(user, project)
-    moves = [step for step, lacking in steps.items() if not lacking]
+    moves, blocked = _status_steps(user, project)
     form = StatusForm(posted(request), moves=moves)
     if request.method == "POST" and form.is_valid():
         try:
@@ -266,7 +306,6 @@ def project_status(request, pk):
                 _("The project is now %(status)s.") % {"status": moved.get_status_display()},
             )
             return redirect(project)
-    blocked = [(STEP_LABELS[step], lacking) for step, lacking in steps.items() if lacking]
     context = {"form": form, "project": project, "moves": moves, "blocked": blocked}
     return render(request, "projects/status_form.html", context)
 

@@ -519,7 +519,12 @@
   }
 
   function draftCard(draft) {
-    const saved = new Date(draft.savedAt).toLocaleString(LANG);
+    // Day before month and a 24-hour time in English too (15 Dec 2026, 14:30).
+    const saved = new Date(draft.savedAt).toLocaleString(LANG === "en" ? "en-GB" : LANG, {
+      dateStyle: "medium",
+      timeStyle: "short",
+      hourCycle: "h23",
+    });
     const status = {
       waiting: ["info", pageText("tWaiting")],
       conflict: ["warning", pageText("tConflict")],

@@ -302,7 +302,7 @@ def test_fund_manager_records_an_approval_and_a_tranche_and_is_refused_above_the
     page.fill("[name=decision_reference]", "PRC-2024-019")
     page.get_by_role("button", name="Continuer").click()
     error = page.locator(".form-field--error")
-    expect(error).to_contain_text("ne peuvent pas dépasser 50 000 USD")
+    expect(error).to_contain_text("plus que les 50 000 USD que peut coûter un projet QIP")
     expect(page.get_by_role("button", name="Confirmer et enregistrer")).to_have_count(0)
 
     assert [(a.decision_reference, a.amount) for a in FundingApproval.objects.all()] == [

@@ -105,8 +105,8 @@ def test_a_record_ending_before_it_starts_has_no_period():
         (D(2026, 7, 1), D(2026, 12, 31), "H2 2026"),
         (D(2026, 1, 1), D(2026, 12, 31), "2026"),
         # Cut periods, and three months that are no calendar quarter: their dates.
-        (D(2024, 2, 15), D(2024, 3, 31), "02/15/2024 – 03/31/2024"),
-        (D(2024, 2, 1), D(2024, 4, 30), "02/01/2024 – 04/30/2024"),
+        (D(2024, 2, 15), D(2024, 3, 31), "15 Feb 2024 – 31 Mar 2024"),
+        (D(2024, 2, 1), D(2024, 4, 30), "1 Feb 2024 – 30 Apr 2024"),
     ],
 )
 def test_labels(start, end, label):
@@ -218,7 +218,7 @@ def test_a_period_ending_before_it_starts_is_an_error_on_its_end(plan):
 
 def test_a_period_outside_the_records_dates_names_them(plan):
     assert _problems(plan, D(2027, 1, 1), D(2027, 3, 31)) == {
-        "period_start": "Outside Jan. 1, 2024–Dec. 31, 2025."
+        "period_start": "Outside 1 January 2024–31 December 2025."
     }
     # Partly outside is outside.
     assert "period_start" in _problems(plan, D(2025, 12, 1), D(2026, 1, 31))
@@ -228,7 +228,7 @@ def test_a_period_overlapping_a_reported_one_is_refused(plan):
     problems = _problems(plan, D(2024, 3, 1), D(2024, 5, 31))
 
     assert problems == {
-        "period_start": "This period has already been reported (Jan. 1, 2024 – March 31, 2024): "
+        "period_start": "This period has already been reported (1 January 2024 – 31 March 2024): "
         "change that report instead."
     }
 

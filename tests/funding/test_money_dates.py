@@ -107,7 +107,7 @@ def test_tranche_before_the_first_approval_is_refused_naming_both_dates(fund_man
     assert "paid_on" in error.value.error_dict
     assert messages(error) == (
         "A tranche is paid after the project's funding is approved: this one is dated "
-        "Feb. 14, 2024, before the first approval of QIP-2024-GAO-201, on Feb. 15, 2024."
+        "14 February 2024, before the first approval of QIP-2024-GAO-201, on 15 February 2024."
     )
     assert not Tranche.objects.exists()
 
@@ -136,7 +136,7 @@ def test_tranche_page_refuses_a_date_before_the_first_approval(client_for, fund_
     response = client_for(fund_manager).post(f"/projects/{project.pk}/money/tranches/new/", data)
 
     assert response.status_code == 200
-    assert "this one is dated Jan. 31, 2024, before the first approval" in response.text
+    assert "this one is dated 31 January 2024, before the first approval" in response.text
     assert not Tranche.objects.exists()
 
 
@@ -207,8 +207,8 @@ def test_spending_before_the_first_tranche_is_refused_naming_both_dates(fund_man
 
     assert "spent_on" in error.value.error_dict
     assert messages(error) == (
-        "This expenditure is dated Feb. 29, 2024, before the first tranche to "
-        "QIP-2024-GAO-203, paid on March 1, 2024. If the partner spent before it received "
+        "This expenditure is dated 29 February 2024, before the first tranche to "
+        "QIP-2024-GAO-203, paid on 1 March 2024. If the partner spent before it received "
         "money, tick “beyond the money transferred” and explain."
     )
     assert not Expenditure.objects.exists()
@@ -257,7 +257,7 @@ def test_expenditure_page_refuses_spending_before_the_first_tranche(client_for, 
 
     assert response.status_code == 200
     assert response.context["form"].errors["spent_on"]
-    assert "This expenditure is dated Feb. 28, 2024, before the first tranche" in response.text
+    assert "This expenditure is dated 28 February 2024, before the first tranche" in response.text
     assert not Expenditure.objects.exists()
 
 
@@ -266,7 +266,7 @@ def test_expenditure_page_refuses_spending_before_the_first_tranche(client_for, 
 TOMORROW = TODAY + datetime.timedelta(days=1)
 FUTURE = (
     "This date is in the future. Money is recorded once it has happened: "
-    "June 21, 2024 is after today, June 20, 2024."
+    "21 June 2024 is after today, 20 June 2024."
 )
 
 
@@ -341,7 +341,7 @@ def test_money_future_days_lets_money_be_dated_ahead_within_the_limit(fund_manag
     assert created
     assert error.value.error_dict[field][0].messages == [
         "This date is too far ahead: money may be dated at most 10 days after today, "
-        "June 30, 2024 at the latest, not July 1, 2024."
+        "30 June 2024 at the latest, not 1 July 2024."
     ]
     assert not model.objects.filter(**{field: limit + datetime.timedelta(days=1)}).exists()
 

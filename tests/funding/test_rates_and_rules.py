@@ -72,7 +72,13 @@ def test_a_qip_in_cfa_francs_is_checked_against_the_ceiling_in_dollars(xof_march
         problems = _qip_problems("36000000", "XOF")  # USD 60,000.00
 
     assert len(problems) == 1
-    assert "at most USD 50,000" in problems[0] or "50\xa0000" in problems[0]
+    assert problems == [
+        "36,000,000.00\xa0XOF is 60,000.00\xa0USD at 600 XOF per USD (UN rate of March 2024): "
+        "more than the 50,000\xa0USD a QIP project may cost."
+    ]
+    assert problems[0].concerns == "budget"
+    assert problems[0].figures["budget_usd"] == Decimal("60000.00")
+    assert problems[0].figures["units_per_usd"] == Decimal("600")
 
 
 def test_a_qip_in_another_currency_without_a_rate_is_refused_naming_the_rate(db):

@@ -3,10 +3,13 @@ out by hand on a small fixture, the filter by year and region, what awaits the
 signed-in person, and a number of queries that does not grow with the data."""
 
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from funding.models import Mechanism
@@ -207,9 +210,99 @@ def test_invalid_filter_shows_the_error_and_every_project(client_for, viewer, po
 
 
 def test_regional_officer_sees_their_regions_first(client_for, mopti_officer, portfolio):
-    response = client_for(mopti_officer).get("/")
+    response = client_for(mopti_officer).get("/", {"region": ""})
 
     assert [region.code for region in response.context["by_region"]] == ["ML-5", "ML-7"]
+
+
+def _region_page_figures(client, code: str) -> tuple[int, Decimal]:
+    """The projects and the approved money the region's page shows."""
+    response = client.get(f"/regions/{code}/")
+    count = response.context["project_totals"]["count"]
+    assert f"{count} project" in response.text
+    return count, sum(row["approved"] for row in response.context["money"])
+
+
+def test_regional_officer_lands_on_their_regions_figures(client_for, mopti_officer, portfolio):
+    client = client_for(mopti_officer)
+    client.cookies["django_language"] = "en"
+
+    response = client.get("/")
+
+    assert [region.code for region in response.context["selection"].regions] == ["ML-5"]
+    assert [region.code for region in response.context["by_region"]] == ["ML-5"]
+    count, approved = _region_page_figures(client, "ML-5")
+    assert (response.context["project_count"], response.context["money"]["approved"]) == (
+        count,
+        approved,
+    )
+    assert (count, approved) == (1, Decimal("500000"))
+    # The form shows the region chosen, and one click leads to the whole country.
+    assert '<option value="ML-5" selected>' in response.text
+    assert '<a class="btn btn--secondary" href="/?region=">Whole country</a>' in response.text
+
+
+def test_whole_country_link_shows_the_countrys_figures(client_for, mopti_officer, portfolio):
+    client = client_for(mopti_officer)
+    url = client.get("/", {"year": "2025"}).context["country_url"]
+
+    response = client.get(url)
+
+    assert url == "/?year=2025&region="
+    assert response.context["selection"].regions == ()
+    assert response.context["project_count"] == 2  # Gao's and Mopti's projects of 2025
+    assert [region.code for region in response.context["by_region"]] == ["ML-5", "ML-7"]
+    # And one click back to the officer's region, for the same year.
+    assert response.context["home_url"] == "/?year=2025&region=ML-5"
+    assert "country_url" not in response.context
+
+
+def test_head_of_an_office_of_several_regions_lands_on_them_together(
+    client_for, tombouctou_head, portfolio
+):
+    ProjectFactory(code="QIP-2025-TOM-001", region=Region.objects.get(code="ML-6"))
+    ProjectFactory(code="QIP-2025-TAO-001", region=Region.objects.get(code="ML-10"))
+    client = client_for(tombouctou_head)
+
+    response = client.get("/")
+
+    assert response.context["selection"].region_codes == "ML-10,ML-6"
+    assert response.context["project_count"] == 2
+    assert '<option value="office" selected>' in response.text
+    # The same as chosen in the form.
+    assert client.get("/", {"region": "office"}).context["project_count"] == 2
+
+
+def test_an_explicit_region_is_kept(client_for, mopti_officer, portfolio):
+    response = client_for(mopti_officer).get("/", {"region": "ML-7"})
+
+    assert [region.code for region in response.context["selection"].regions] == ["ML-7"]
+    assert response.context["project_count"] == 2
+
+
+def test_the_maps_choices_keep_the_whole_country(client_for, mopti_officer, portfolio):
+    response = client_for(mopti_officer).get("/", {"region": ""})
+
+    # Without it, the map's "Show" would take the officer back to their region.
+    assert '<input type="hidden" name="region" value="">' in response.text
+
+
+@pytest.mark.parametrize("person", ["hq_user", "fund_manager", "viewer"])
+def test_headquarters_fund_managers_and_partners_land_on_the_country(
+    client_for, request, person, portfolio
+):
+    response = client_for(request.getfixturevalue(person)).get("/")
+
+    assert response.context["selection"].regions == ()
+    assert response.context["project_count"] == 3
+    assert "country_url" not in response.context and "home_url" not in response.context
+
+
+def test_only_an_office_may_choose_its_regions(client_for, viewer, portfolio):
+    response = client_for(viewer).get("/", {"region": "office"})
+
+    assert "errorlist" in response.text
+    assert response.context["project_count"] == 3
 
 
 def test_charts_are_svg_with_a_table_of_the_same_figures(client_for, viewer, portfolio):
@@ -219,6 +312,11 @@ def test_charts_are_svg_with_a_table_of_the_same_figures(client_for, viewer, por
     page = client.get("/").text
 
     assert page.count('<svg class="chart__svg"') == 4
+    # The tables are folded under the charts, and say what they list.
+    assert page.count("<summary>Show the figures as a table</summary>") == 4
+    for header in ["Mechanism", "Status", "Region", "Pillar"]:
+        assert f'<th scope="col">{header}</th>' in page
+    assert '<th scope="col">Item</th>' not in page
     assert "Money by mechanism (USD)" in page and "US dollars" in page
     assert "<title>QIP — Approved : 70,000</title>" in page
     assert "264,000&nbsp;USD" in page  # transferred, in whole dollars
@@ -258,6 +356,54 @@ def test_personal_sections(client_for, gao_officer, portfolio):
     assert all(meeting.body.region.code == "ML-7" for meeting in meetings)
 
 
+def test_a_partner_sees_no_staff_boxes(client_for, viewer, portfolio):
+    client = client_for(viewer)
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/").text
+
+    # No queue, no projects of their own, no reports owed: nothing "for you".
+    for heading in [
+        "For you",
+        "Review queue",
+        "Projects ending within",
+        "Quick impact projects past their duration",
+        "Your overdue decisions",
+        "Next meetings of your bodies",
+        "Reports due and overdue",
+    ]:
+        assert heading not in page
+
+
+def test_a_partner_sees_what_awaits_them(client_for, viewer, portfolio):
+    DecisionFactory(owner_user=viewer, due_date=TODAY - datetime.timedelta(days=3))
+    client = client_for(viewer)
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/").text
+
+    assert "For you" in page and "Your overdue decisions" in page
+    assert "Review queue" not in page and "Quick impact projects past their duration" not in page
+
+
+def test_staff_see_their_boxes_even_empty(client_for, gao_officer):
+    client = client_for(gao_officer)
+    client.cookies["django_language"] = "en"
+
+    page = client.get("/").text
+
+    for heading in ["Review queue", "Your overdue decisions", "Reports due and overdue"]:
+        assert heading in page
+
+
+def test_no_table_header_says_item():
+    templates = Path(settings.BASE_DIR) / "templates"
+    for template in templates.rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"""translate ["']Item["']""", text), template
+        assert "Élément" not in text, template
+
+
 @pytest.mark.parametrize("extra_projects", [0, 30])
 def test_query_count_does_not_grow_with_the_data(
     client_for, hq_user, portfolio, extra_projects, django_assert_num_queries
@@ -283,4 +429,25 @@ def test_query_count_does_not_grow_with_the_data(
     # (`portfolio.views.dashboard._maps_context`): the regions, projects by
     # region, the locations, the cercles of projects without one (4).
     with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + 5 + 4):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("person", "personal"),
+    [
+        # As headquarters (above), on the office's region, and the keys of the
+        # office's regions read once more (`regions.access.editable_region_ids`)
+        # for the reports owed (1).
+        ("mopti_officer", 16 + 5 + 1),
+        # No region to edit, so none read (-1), and no reports owed.
+        ("viewer", 16 - 1),
+    ],
+)
+def test_query_count_of_a_regional_officers_and_a_partners_landing(
+    client_for, request, person, personal, portfolio, django_assert_num_queries
+):
+    client = client_for(request.getfixturevalue(person))
+    read_report_content_types()
+
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + personal + 4):
         assert client.get("/").status_code == 200

@@ -465,10 +465,11 @@ def test_project_page_queries_do_not_grow_with_the_due_reports(
     client = client_for(gao_officer)
     client.get(project.get_absolute_url())  # what a process reads once (content types)
 
-    # The page's own (16: tests/projects/test_project_record.py); its due
-    # reports: its mechanism's obligations, its progress reports, the days
-    # they were first submitted; the regions the person writes for (4).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + 4):
+    # The page's own (16: tests/projects/test_project_record.py), whether the
+    # "complete" step offered can be taken now (an approved final report, 1);
+    # its due reports: its mechanism's obligations, its progress reports,
+    # the days they were first submitted; the regions the person writes for (4).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 16 + 1 + 4):
         response = client.get(project.get_absolute_url())
     assert len(response.context["due_rows"]) == 11
 

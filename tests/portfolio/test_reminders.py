@@ -90,7 +90,7 @@ def test_reminder_goes_days_before_to_the_focal_point_and_the_office_once(
     (message,) = smtp.to(focal_point.email)
     assert message["Subject"] == "Reminder: 1 item needs your attention"
     assert "Completion report" in text_of(message)
-    assert "due in 7 days, on April 30, 2027" in text_of(message)
+    assert "due in 7 days, on 30 April 2027" in text_of(message)
     assert project.code in text_of(message)
 
     smtp.clear()
@@ -114,7 +114,7 @@ def test_reminder_goes_on_the_due_date(smtp, project, focal_point, gao_officer):
     run(DUE)
 
     assert recipients(smtp) == sorted([focal_point.email, gao_officer.email])
-    assert "due today, April 30, 2027" in text_of(smtp.to(focal_point.email)[0])
+    assert "due today, 30 April 2027" in text_of(smtp.to(focal_point.email)[0])
 
 
 def test_reminder_goes_once_a_week_while_overdue(smtp, project, focal_point):
@@ -138,7 +138,7 @@ def test_overdue_reminder_says_how_late(smtp, project, focal_point):
     run(day("2027-05-08"))
 
     (message,) = smtp.to(focal_point.email)
-    assert "overdue by 8 days (due on April 30, 2027)" in text_of(message)
+    assert "overdue by 8 days (due on 30 April 2027)" in text_of(message)
 
 
 def test_submitted_report_stops_the_reminders(smtp, project, focal_point, gao_officer):
@@ -248,7 +248,7 @@ def test_each_email_is_in_its_recipients_language(smtp, project, focal_point, ga
 
     english = text_of(smtp.to(focal_point.email)[0])
     french = text_of(smtp.to(gao_officer.email)[0])
-    assert english.startswith("Hello Awa Maïga,") and "April 30, 2027" in english
+    assert english.startswith("Hello Awa Maïga,") and "30 April 2027" in english
     assert french.startswith("Bonjour") and "30 avril 2027" in french
     assert "April" not in french
 

@@ -347,7 +347,7 @@ def test_a_target_lies_within_the_projects_dates(client_for, gao_officer, englis
 
     assert response.context["form"].errors == {
         "period_start": [
-            "The period must lie within the project's dates, from Feb. 1, 2024 to June 30, 2024."
+            "The period must lie within the project's dates, from 1 February 2024 to 30 June 2024."
         ]
     }
     assert not IndicatorTarget.objects.exists()

@@ -45,7 +45,7 @@ def test_a_pbf_project_above_the_indirect_cost_rate_is_refused_with_the_figures(
     assert (
         "PBF pays indirect support costs of at most 7 % of the direct costs: 189,000.00 USD "
         "on 2,700,000.00 USD of direct costs; this project states 300,000.00 USD."
-    ) in response.context["form"].non_field_errors()
+    ) in response.context["form"].errors["indirect_cost_amount"]
     assert not Project.objects.exists()
 
 

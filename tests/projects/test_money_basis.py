@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.forms import CheckboxInput, MultiWidget
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from funding.models import Mechanism, Window
 from projects.models import Project
@@ -443,9 +445,20 @@ def test_admin_refuses_a_qip_over_its_ceiling_and_duration(client_for, admin_use
     )
 
     assert response.status_code == 200
-    errors = " ".join(response.context["adminform"].form.non_field_errors())
-    assert "may cost at most USD 50,000" in errors
-    assert "may last at most 6 months" in errors
+    # Each on its field, with its figures, as the portal's forms say them.
+    errors = response.context["adminform"].form.errors
+    with translation.override("en"):
+        latest = date_format(datetime.date(2024, 7, 31))
+        # The ceiling is checked at the rate of the month it is checked in.
+        month = date_format(timezone.localdate(), "YEAR_MONTH_FORMAT")
+    assert errors["budget_amount"] == [
+        f"100,000.00\xa0EUR is 111,111.11\xa0USD at 0.9 EUR per USD (UN rate of {month}): "
+        "more than the 50,000\xa0USD a QIP project may cost."
+    ]
+    assert errors["planned_end"] == [
+        "The project lasts 12 months; QIP projects may last at most 6 months: "
+        f"the latest allowed end date is {latest}."
+    ]
     assert saved(project) == before
 
 

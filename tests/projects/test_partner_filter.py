@@ -168,10 +168,10 @@ def test_partner_suggestions_offer_the_partners_named_so(client_for, reader, par
 
     assert response.status_code == 200
     assert response.text.count("<option") == 2
-    assert '<option value="AMSS">Association malienne pour la survie au Sahel (AMSS)' in (
+    assert '<option value="AMSS">AMSS — Association malienne pour la survie au Sahel' in (
         response.text
     )
-    assert '<option value="TASSAGHT">Association Tassaght (TASSAGHT)</option>' in response.text
+    assert '<option value="TASSAGHT">TASSAGHT — Association Tassaght</option>' in response.text
 
 
 def test_partner_suggestions_leave_out_organisations_without_projects(client_for, reader, partners):

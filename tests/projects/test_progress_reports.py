@@ -442,7 +442,7 @@ def test_progress_report_page_shows_the_report(client_for, reader, english):
     for text in (
         '<a href="/projects/">Projects</a>',
         f'<a href="/projects/{report.project.pk}/">{report.project.code}</a>',
-        "Progress report, 04/01/2024 to 06/30/2024",
+        "Progress report, 1 Apr 2024 to 30 Jun 2024",
         "Forage réalisé ; la pompe est en cours d&#x27;installation.",
         "55 %",
         "No: insecurity kept the team away",

@@ -286,8 +286,8 @@ def test_column_headers_sort_and_the_current_one_reverses(client_for, reader):
     page = client_for(reader).get("/projects/", {"status": "pipeline", "ordering": "title"}).text
 
     assert (
-        '<th scope="col" aria-sort="ascending"><a href="?status=pipeline&amp;ordering=-title">'
-        in page
+        '<th scope="col" class="col-title" aria-sort="ascending">'
+        '<a href="?status=pipeline&amp;ordering=-title">' in page
     )
     assert '<a href="?status=pipeline&amp;ordering=budget">' in page
     assert '<option value="-budget">Budget (descending)</option>' in page

@@ -2,11 +2,14 @@
 a message, writing nothing), forms posted twice, and two people editing the
 same project."""
 
+import datetime
 import uuid
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
 
 from funding.models import Mechanism, Window
 from projects.models import Project
@@ -88,6 +91,12 @@ def edit_data(project: Project, **overrides) -> dict:
 
 def _messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
+
+
+def _day(day: datetime.date) -> str:
+    """A date as the English pages show it."""
+    with translation.override("en"):
+        return date_format(day)
 
 
 def _errors(response) -> dict:
@@ -294,10 +303,11 @@ def test_qip_above_the_ceiling_is_refused_quoting_the_rule(client_for, gao_offic
     response = client_for(gao_officer).post("/projects/new/", project_data(budget_amount="60000"))
 
     assert response.status_code == 200
-    assert _errors(response)["__all__"] == [
-        "QIP projects may cost at most USD 50,000; this one costs USD 60,000.00."
-    ]
-    assert "QIP projects may cost at most USD 50,000" in response.text
+    message = "60,000.00\xa0USD is more than the 50,000\xa0USD a QIP project may cost."
+    assert _errors(response) == {"budget_amount": [message]}
+    # In the summary above the form, linked to the budget, and on the budget.
+    assert f'<a href="#id_budget_amount">Budget</a>: {message}' in response.text
+    assert response.text.count(message) == 2
     assert not Project.objects.exists()
 
 
@@ -306,9 +316,14 @@ def test_qip_longer_than_six_months_is_refused_quoting_the_rule(client_for, gao_
 
     response = client_for(gao_officer).post("/projects/new/", data)
 
-    assert _errors(response)["__all__"] == [
-        "QIP projects may last at most 6 months; this one lasts longer."
-    ]
+    latest = _day(datetime.date(2026, 6, 30))
+    message = (
+        "The project lasts 6 months and 15 days; QIP projects may last at most 6 months: "
+        f"the latest allowed end date is {latest}."
+    )
+    assert _errors(response) == {"planned_end": [message]}
+    assert f'<a href="#id_planned_end">Planned end</a>: {message}' in response.text
+    assert response.text.count(message) == 2
     assert not Project.objects.exists()
 
 
@@ -323,8 +338,9 @@ def test_pbf_irf_project_over_18_months_is_refused_quoting_the_rule(client_for, 
 
     response = client_for(gao_officer).post("/projects/new/", data)
 
-    assert _errors(response)["__all__"] == [
-        "PBF IRF projects may last at most 18 months; this one lasts longer."
+    assert _errors(response)["planned_end"] == [
+        "The project lasts 21 months; PBF IRF projects may last at most 18 months: "
+        f"the latest allowed end date is {_day(datetime.date(2027, 6, 30))}."
     ]
     assert not Project.objects.exists()
 
@@ -397,7 +413,9 @@ def test_edit_breaking_the_rules_is_refused_with_the_rule_and_nothing_changes(
     )
 
     assert response.status_code == 200
-    assert "QIP projects may cost at most USD 50,000" in response.text
+    assert "75,000.00\xa0USD is more than the 50,000\xa0USD a QIP project may cost." in (
+        response.text
+    )
     project = Project.objects.get(pk=project.pk)
     assert (project.budget_amount, project.version) == (Decimal("40000.00"), 1)
 
@@ -487,9 +505,9 @@ def test_budget_above_the_qip_ceiling_is_refused_quoting_the_rule(client_for, fu
     )
 
     assert response.status_code == 200
-    assert _errors(response)["__all__"] == [
-        "QIP projects may cost at most USD 50,000; this one costs USD 50,000.01."
-    ]
+    assert _errors(response) == {
+        "budget_amount": ["50,000.01\xa0USD is more than the 50,000\xa0USD a QIP project may cost."]
+    }
     assert Project.objects.get(pk=project.pk).budget_amount == Decimal("40000.00")
 
 

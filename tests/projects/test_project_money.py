@@ -152,7 +152,7 @@ def test_section_shows_the_figures_and_lists_in_english(client_for, reader):
     assert "PRC-2024-007" in text and "PRC-2024-019" in text
     assert "Comité d&#x27;examen des projets (PRC)" in text
     assert _usd(30000) in text and _usd(10000) in text
-    assert "TRF-0815" in text and "80 % at signature" in text
+    assert "TRF-0815" in text and "80&nbsp;% at signature" in text
     assert "Travaux de forage" in text and "Contractual services and works" in text
     assert "Pompe solaire" in text
     assert "beyond transfers" in text
@@ -360,7 +360,7 @@ def test_tranche_page_proposes_the_next_step_and_shows_the_schedule(client_for, 
     form = response.context["form"]
     assert form["amount"].value() == Decimal("40000") * first.percent / 100
     assert form["step"].value() == first.pk
-    assert f"{first.percent.normalize():f} % {first.get_milestone_display()}" in response.text
+    assert f"{first.percent.normalize():f}&nbsp;% {first.get_milestone_display()}" in response.text
     assert response.context["cancel_url"] == f"/projects/{project.pk}/#money"
 
 
@@ -518,7 +518,7 @@ def test_approval_above_the_qip_ceiling_is_refused(client_for, fund_manager):
         response,
         FundingApproval,
         1,
-        "QIP projects may cost at most USD 50,000; this one costs USD 55,000.00.",
+        "55,000.00\xa0USD is more than the 50,000\xa0USD a QIP project may cost.",
     )
 
 

@@ -169,9 +169,31 @@ def test_project_page_shows_the_status_timeline_and_the_history(client_for, gao_
 
     assert "Pipeline → submitted" in page and "Submitted → approved" in page
     assert "Dossier complet." in page and "Validé en PRC." in page
-    assert "title: Ancien titre → Nouveau titre" in page
-    assert "status: submitted → approved" in page
     assert "Aïssata Maïga" in page
+    # The other changes, under the timeline, do not tell its steps again.
+    other_changes = page.split("Other changes</h3>")[1]
+    assert "title: Ancien titre → Nouveau titre" in other_changes
+    assert "status:" not in other_changes
+    assert "submitted by:" not in other_changes and "reviewed by:" not in other_changes
+
+
+def test_history_keeps_the_status_steps_for_those_without_the_timeline(
+    client_for, gao_officer, hq_user, viewer
+):
+    project = ProjectFactory(title="Ancien titre")
+    client_for(gao_officer).post(
+        f"/projects/{project.pk}/status/", {"step": "submit", "comment": "Dossier complet."}
+    )
+    client_for(hq_user).post(
+        f"/projects/{project.pk}/status/", {"step": "approve", "comment": "Validé en PRC."}
+    )
+
+    page = client_for(viewer).get(f"/projects/{project.pk}/").text
+
+    # The timeline (with its review comments) is for staff: a partner reads
+    # the steps in the history of changes instead.
+    assert "Status timeline" not in page and "Validé en PRC." not in page
+    assert "status: submitted → approved" in page.split('id="history"')[1]
 
 
 def test_unknown_project_is_a_404(client_for, viewer):
@@ -203,7 +225,8 @@ STATUS = ("status/",)
     [
         ("gao_officer", "ML-7", "pipeline", EDIT + BUDGET + STATUS),
         ("gao_officer", "ML-7", "submitted", EDIT + BUDGET),
-        ("gao_officer", "ML-7", "approved", EDIT + BUDGET + STATUS),
+        # Approved without a funding approval: it cannot start yet.
+        ("gao_officer", "ML-7", "approved", EDIT + BUDGET),
         ("gao_officer", "ML-5", "pipeline", ()),
         ("mopti_officer", "ML-5", "pipeline", EDIT + BUDGET + STATUS),
         ("hq_user", "ML-5", "submitted", EDIT + BUDGET + STATUS),
@@ -376,15 +399,17 @@ def test_project_page_query_count_does_not_grow(
     # plan, focal point joined), whether this project in the pipeline is
     # in a region of the user's office (one EXISTS, `reviews.visibility`),
     # whether the user may edit its region, the same for the "submit" step
-    # offered; then its cercles, status changes (with who), locations (with
-    # cercle), indicators (achieved value as a subquery), progress reports,
-    # the people reached by its latest approved one, documents (with
-    # uploader), history records (with user and the rows their fields name)
-    # (13). Its money: the approved, transferred and spent totals (1, a
-    # subquery each), the mechanism's tranche steps and the steps already
-    # paid, for the proposed tranche (2), the approvals (with contribution and
-    # donor), tranches (with step) and expenditures (3).
-    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 13 + 6):
+    # offered, and whether it can be taken now: the windows of its mechanism,
+    # which its rules read (the status page is linked only if so); then its
+    # cercles, status changes (with who), locations (with cercle), indicators
+    # (achieved value as a subquery), progress reports, the people reached
+    # by its latest approved one, documents (with uploader), history records
+    # (with user and the rows their fields name) (14). Its money: the
+    # approved, transferred and spent totals (1, a subquery each), the
+    # mechanism's tranche steps and the steps already paid, for the proposed
+    # tranche (2), the approvals (with contribution and donor), tranches
+    # (with step) and expenditures (3).
+    with django_assert_num_queries(SIGNED_IN_QUERIES + NAVIGATION_QUERIES + 14 + 6):
         response = client.get(f"/projects/{project.pk}/")
     assert response.status_code == 200
     assert len(response.context["history"]) == n + 1

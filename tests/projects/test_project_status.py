@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
 
 from accounts.roles import Role
 from projects import services
@@ -211,8 +213,8 @@ def test_a_qip_above_the_ceiling_cannot_be_submitted_or_approved(client_for, hq_
 
     response = _step(client_for(hq_user), project, step)
 
-    assert "QIP projects may cost at most USD 50,000; this one costs USD 65,000.00." in _refusals(
-        response
+    assert "65,000.00\xa0USD is more than the 50,000\xa0USD a QIP project may cost." in (
+        _refusals(response)
     )
     assert _status(project) == status
     assert not StatusChange.objects.exists()
@@ -224,7 +226,12 @@ def test_a_qip_longer_than_six_months_cannot_be_submitted(client_for, gao_office
 
     response = _step(client_for(gao_officer), project, "submit")
 
-    assert "QIP projects may last at most 6 months; this one lasts longer." in _refusals(response)
+    with translation.override("en"):
+        latest = date_format(datetime.date(2024, 7, 31))
+    assert (
+        "The project lasts 7 months; QIP projects may last at most 6 months: "
+        f"the latest allowed end date is {latest}."
+    ) in _refusals(response)
     assert _status(project) == "pipeline"
 
 
@@ -358,7 +365,7 @@ def test_the_actual_end_cannot_come_before_the_actual_start(client_for, gao_offi
     response = _step(client_for(gao_officer), project, "complete", day="2024-01-10")
 
     assert _refusals(response) == [
-        "The actual end cannot be before the actual start (Feb. 5, 2024)."
+        "The actual end cannot be before the actual start (5 February 2024)."
     ]
     assert Project.objects.get(pk=project.pk).actual_end is None
 

@@ -156,7 +156,7 @@ def test_plan_update_for_a_quarter_after_the_plan_is_refused_writing_nothing(
 
     assert response.status_code == 200
     assert response.context["form"].errors["period_start"] == [
-        "The period must lie within the plan's dates, from Jan. 1, 2024 to Dec. 31, 2025."
+        "The period must lie within the plan's dates, from 1 January 2024 to 31 December 2025."
     ]
     assert "The period must lie within the plan" in response.text
     assert not PlanUpdate.objects.exists()
@@ -196,7 +196,7 @@ def test_progress_report_outside_the_project_or_twice_is_refused_writing_nothing
     outside = client.post(url, _progress_data(period_start="2027-01-01", period_end="2027-03-31"))
     assert outside.status_code == 200
     assert outside.context["form"].errors["period_start"] == [
-        "The period must lie within the project's dates, from Jan. 1, 2025 to Dec. 31, 2025."
+        "The period must lie within the project's dates, from 1 January 2025 to 31 December 2025."
     ]
     assert not ProgressReport.objects.exists()
 

@@ -129,12 +129,12 @@ def test_a_target_must_fit_the_plan_and_overlap_no_other(
 
     assert overlapping.context["form"].errors == {
         "period_start": [
-            "This period overlaps the target of Jan. 1, 2024 – Dec. 31, 2024: "
+            "This period overlaps the target of 1 January 2024 – 31 December 2024: "
             "change that target instead."
         ]
     }
     assert outside.context["form"].errors["period_start"] == [
-        "The period must lie within the plan's dates, from Jan. 1, 2024 to Dec. 31, 2025."
+        "The period must lie within the plan's dates, from 1 January 2024 to 31 December 2025."
     ]
     assert reversed_.context["form"].errors == {
         "period_end": ["The period cannot end before it starts."]

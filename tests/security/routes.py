@@ -747,3 +747,45 @@ def rules_for(name: str) -> list[Rule]:
 def declared_names() -> list[str]:
     """The names the rules give that are no pattern: each must be a route."""
     return [name for entry in TABLE + ADMIN_TABLE for name in entry.names if "*" not in name]
+
+
+# --- Saved filters of the lists: each person's own --------------------------------------
+def _own_saved_filter(portal, variant):
+    from core.models import SavedFilter
+
+    saved, _created = SavedFilter.objects.get_or_create(
+        user=portal.users["viewer"],
+        path="/projects/",
+        name="matrix",
+        defaults={"query": "region=1"},
+    )
+    return [saved.pk]
+
+
+def _admin_saved_filter_version(portal, variant):
+    from core.models import SavedFilter
+
+    [pk] = _own_saved_filter(portal, variant)
+    return [pk, SavedFilter.history.filter(id=pk).first().history_id]
+
+
+TABLE += [
+    # Anyone signed in saves the filters of a list they see (a refused list
+    # shows nothing to save).
+    rule("core:saved_filter_create", allowed=SIGNED_IN, methods=("POST",)),
+    # One's own saved filter only: another person's is not found.
+    rule(
+        "core:saved_filter_delete",
+        allowed=frozenset({"viewer"}),
+        args=_own_saved_filter,
+        refused=NOT_FOUND,
+    ),
+    rule(
+        "admin:core_savedfilter_change",
+        "admin:core_savedfilter_delete",
+        "admin:core_savedfilter_history",
+        args=_own_saved_filter,
+        **ADMIN,
+    ),
+    rule("admin:core_savedfilter_simple_history", args=_admin_saved_filter_version, **ADMIN),
+]

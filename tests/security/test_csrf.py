@@ -127,6 +127,8 @@ POST_ROUTES = {
     "people:deactivate",
     "people:reactivate",
     "people:invite_again",
+    "core:saved_filter_create",
+    "core:saved_filter_delete",
 }
 ADMIN_SAMPLE = ("admin:login", "admin:logout", "admin:regions_regionalplan_change")
 

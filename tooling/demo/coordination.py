@@ -83,9 +83,10 @@ ORGANISATIONS = [
 
 B, R = CoordinationBody.Kind, Membership.Role
 NATIONAL_BODIES = [
-    # (name, acronym, kind, months between meetings, [(member, role)])
+    # (name in French, in English, acronym, kind, months between meetings, [(member, role)])
     (
         "Groupe exécutif de coordination des partenaires techniques et financiers",
+        "Executive group of the technical and financial partners",
         "GE-PTF",
         B.DONOR_GROUP,
         2,
@@ -103,6 +104,7 @@ NATIONAL_BODIES = [
     ),
     (
         "Commission Réhabilitation des Zones Post-Conflit",
+        "Post-Conflict Areas Rehabilitation Commission",
         "CRZPC",
         B.REHABILITATION,
         1,
@@ -121,6 +123,7 @@ NATIONAL_BODIES = [
     ),
     (
         "Dialogue politique de haut niveau avec le Gouvernement",
+        "High-level political dialogue with the Government",
         "DPHN",
         B.POLITICAL_DIALOGUE,
         3,
@@ -187,8 +190,8 @@ def seed_meetings() -> int:
     hq = User.objects.get(username="hq")
     by_acronym = {o.acronym or o.name: o for o in Organisation.objects.all()}
     created = 0
-    for name, acronym, kind, months, members in NATIONAL_BODIES:
-        body = _body(name, acronym, kind, None, members, by_acronym, hq)
+    for name, name_en, acronym, kind, months, members in NATIONAL_BODIES:
+        body = _body((name, name_en), acronym, kind, None, members, by_acronym, hq)
         created += _meetings(body, months, hq)
     for code, city in REGIONAL_BODIES.items():
         region = Region.objects.get(code=code)
@@ -196,7 +199,10 @@ def seed_meetings() -> int:
         members = [(authority, R.CHAIR), *REGIONAL_MEMBERS]
         officer = User.objects.get(username=city.lower())
         body = _body(
-            f"Comité régional de coordination de {city}",
+            (
+                f"Comité régional de coordination de {city}",
+                f"{city} regional coordination committee",
+            ),
             f"CRC {city}",
             B.REGIONAL_COMMITTEE,
             region,
@@ -208,9 +214,12 @@ def seed_meetings() -> int:
     return created
 
 
-def _body(name, acronym, kind, region, members, organisations, by) -> CoordinationBody:
+def _body(names, acronym, kind, region, members, organisations, by) -> CoordinationBody:
+    """The body named (`names` in French and English), created with its
+    members if missing."""
+    name, name_en = names
     body, created = CoordinationBody.objects.get_or_create(
-        name=name, defaults={"acronym": acronym, "kind": kind, "region": region}
+        name=name, defaults={"name_en": name_en, "acronym": acronym, "kind": kind, "region": region}
     )
     if created:
         start = datetime.date(2021, 1, 1)
