@@ -2,12 +2,14 @@
 takes seconds, so it runs once for the module (rolled back at the end)."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 
 from coordination.models import CoordinationBody, Decision, Meeting, Membership, Organisation
+from core.models import SavedFilter
 from projects.models import IndicatorReport, Location, ProgressReport, Project, StatusChange
 from regions.models import PlanPriority, PlanUpdate, RegionalPlan
 from reviews.models import ReviewEvent
@@ -102,3 +104,17 @@ def test_about_120_projects_in_every_state():
         states = set(model.objects.values_list("review_status", flat=True))
         assert states == {"draft", "submitted", "returned", "approved"}
     assert all(code.count("-") == 3 for code in projects.values_list("code", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_gao_officer_has_a_saved_filter_of_the_gao_qips(client):
+    saved = SavedFilter.objects.get(user__username="gao", name="Mes QIP de Gao")
+    client.force_login(saved.user)
+
+    response = client.get(saved.url)
+
+    codes = set(re.findall(r"\b(?:QIP|TF|PBF)-\d{4}-[A-Z]{3}-\d{3}\b", response.text))
+    assert codes and {code.split("-")[0] + "-" + code.split("-")[2] for code in codes} == {
+        "QIP-GAO"
+    }
+    assert "Mes QIP de Gao" in response.text

@@ -14,6 +14,7 @@ from accounts.models import User
 from accounts.roles import Role
 from regions.models import Office
 from tooling.demo.coordination import seed_meetings, seed_organisations
+from tooling.demo.lists import seed_saved_filters
 from tooling.demo.money import seed_exchange_rates, seed_money
 from tooling.demo.plans import seed_plans, updates_by_state, validate_plans
 from tooling.demo.projects import seed_projects
@@ -84,6 +85,8 @@ class Command(BaseCommand):
             seed_results()
             # Decisions name the plans and projects.
             meetings = seed_meetings()
+            # One click above the projects list for the Gao officer.
+            seed_saved_filters()
         money["exchange rates"] = money.get("exchange rates", 0) + rates
 
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created, {updated} updated."))
