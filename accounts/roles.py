@@ -21,6 +21,14 @@ EDITOR_ROLES = frozenset({Role.HQ_OFFICER, Role.HEAD_OF_OFFICE, Role.REGIONAL_OF
 # Roles only an administrator (a superuser) may give or take away: a user
 # manager cannot make another user manager (`accounts.people`).
 ADMINISTRATOR_GRANTED_ROLES = frozenset({Role.USER_MANAGER})
+# The mission's staff: every role but partners and viewers (meeting
+# attendees, decision owners).
+STAFF_ROLES = frozenset(role for role in Role if role != Role.VIEWER)
+# The staff who follow projects (focal points): not user managers, who
+# manage accounts, not projects.
+PROJECT_STAFF_ROLES = frozenset(
+    {Role.HQ_OFFICER, Role.HEAD_OF_OFFICE, Role.REGIONAL_OFFICER, Role.FUND_MANAGER}
+)
 
 
 def grant_permissions(apps, role: Role, codenames: list[str]) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
-from accounts.roles import Role
+from accounts.roles import PROJECT_STAFF_ROLES
 from core import links
 from core.models import Attachment, Versioned
 from core.periods import report_period_problems
@@ -131,16 +131,11 @@ def _people(sums: dict) -> dict:
     return {**people, "total": sum(people.values())}
 
 
-# The roles of the mission's staff who follow projects: not partners or
-# viewers, nor user managers (who manage accounts, not projects).
-FOCAL_POINT_ROLES = (Role.HQ_OFFICER, Role.HEAD_OF_OFFICE, Role.REGIONAL_OFFICER, Role.FUND_MANAGER)
-
-
 def focal_point_choices() -> Q:
     """Who may be a project's focal point: an active member of staff. The
     field's `limit_choices_to`, so that every form and the admin offer no one
     else and the model refuses anyone else (`projects.services` asks it too)."""
-    return Q(is_active=True, groups__name__in=[role.value for role in FOCAL_POINT_ROLES])
+    return Q(is_active=True, groups__name__in=[role.value for role in PROJECT_STAFF_ROLES])
 
 
 # Built without a reverse() for each project (a list links to hundreds).

@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES
 from coordination import access, services
 from coordination.models import Decision, Meeting, Membership, Organisation
 from core.forms import ModelForm, OnceMixin
@@ -17,9 +17,6 @@ from core.widgets import SearchCheckboxes, SearchSelect
 
 # Blank decision rows offered when a meeting is recorded.
 DECISION_ROWS = 3
-
-# The mission's staff: every role but partners and viewers.
-STAFF_ROLES = [role.value for role in Role if role != Role.VIEWER]
 
 
 def _active_or_chosen(queryset, chosen):
@@ -39,7 +36,9 @@ def _people(chosen=()):
     """The active staff (attendees and owners are among them), and whoever was
     already chosen."""
     User = get_user_model()
-    staff = User.groups.through.objects.filter(user=OuterRef("pk"), group__name__in=STAFF_ROLES)
+    staff = User.groups.through.objects.filter(
+        user=OuterRef("pk"), group__name__in=[role.value for role in STAFF_ROLES]
+    )
     return User.objects.filter(Q(Exists(staff), is_active=True) | Q(pk__in=chosen)).order_by(
         "last_name", "first_name", "username"
     )
