@@ -5,15 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils.formats import date_format
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import BilingualNameMixin
 from core.periods import Frequency, ReportingRule
 from core.text import in_active_language
-from funding.money import format_rate
+from funding.money import rate_text
 from regions.models import Pillar
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -366,11 +364,7 @@ class Money(models.Model):
         "641,33 XOF per USD (UN rate of March 2026)"; empty for dollars."""
         if self.currency == Currency.USD:
             return ""
-        return gettext("%(rate)s %(currency)s per USD (UN rate of %(month)s)") % {
-            "rate": format_rate(self.units_per_usd),
-            "currency": self.currency,
-            "month": date_format(self.date, "YEAR_MONTH_FORMAT"),
-        }
+        return rate_text(self.units_per_usd, self.currency, self.date)
 
 
 class Contribution(Money):
