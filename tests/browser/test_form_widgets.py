@@ -72,7 +72,10 @@ def test_project_cercles_are_searched_within_the_region_chosen_on_a_phone(
     sign_in(page, "ibrahim")
     page.goto("/projects/new/")
 
+    # The region's fields arrive by htmx: search them once the old ones are gone.
+    page.eval_on_selector("#region-fields", "fields => { fields.dataset.before = 'yes'; }")
     page.select_option("[name=region]", label="Gao")
+    expect(page.locator("#region-fields:not([data-before])")).to_be_attached()
     cercles = "#region-fields [data-search-select]"
     search = _search(page, cercles)
     expect(search).to_be_visible()
