@@ -233,7 +233,7 @@ class StepChoiceField(ModelChoiceField):
 
     def label_from_instance(self, step: TrancheStep) -> str:
         values = {
-            "step": rules.step_text(step),
+            "step": str(step),
             "amount": format_money(rules.step_share(step, self.approved), self.currency),
         }
         tranche = self.paid.get(step.pk)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -180,7 +181,11 @@ class TrancheStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.percent.normalize():f}% {self.get_milestone_display()}"
+        """The step as people read it: "80 % at signature" ("80 % à la
+        signature"), the same order in both languages; a no-break space keeps
+        the figure and its sign on one line."""
+        percent = number_format(Decimal(format(self.percent.normalize(), "f")))
+        return f"{percent}\u00a0% {self.get_milestone_display()}"
 
 
 class ReportingObligation(ReportingRule):

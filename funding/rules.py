@@ -260,14 +260,6 @@ def _indirect_cost_problems(
 # --- The tranche schedule -----------------------------------------------------------
 
 
-def step_text(step: TrancheStep) -> str:
-    """A step as people read it: "80 % at signature" ("80 % à la signature")."""
-    percent = number_format(Decimal(format(step.percent.normalize(), "f")))
-    # The same order in both languages; a no-break space keeps the figure
-    # and its sign on one line.
-    return f"{percent}\u00a0% {step.get_milestone_display()}"
-
-
 def step_share(step: TrancheStep, approved: Decimal) -> Decimal:
     """What `step` pays of `approved`, to the cent (as `services.proposed_tranche`
     proposes it)."""
@@ -310,7 +302,7 @@ def tranche_step_problems(
                     "Choose a step not yet paid, or no step."
                 )
                 % {
-                    "step": step_text(step),
+                    "step": str(step),
                     "reference": tranche.reference,
                     "date": date_format(tranche.paid_on),
                 },
@@ -329,7 +321,7 @@ def tranche_step_problems(
                 "this tranche is %(amount)s."
             )
             % {
-                "step": step_text(step),
+                "step": str(step),
                 "share": format_money(share, currency),
                 "approved": format_money(approved, currency),
                 "amount": format_money(amount, currency),

@@ -156,7 +156,7 @@ def test_completion_tranche_of_a_project_not_completed_is_refused(fund_manager, 
 
     assert "step" in error.value.error_dict
     assert messages(error) == (
-        "The tranche “20% at completion” is paid once the project is completed; "
+        "The tranche “20\xa0% at completion” is paid once the project is completed; "
         f"QIP-2024-GAO-202 is {Project.Status(status).label}."
     )
     assert Tranche.objects.count() == 1

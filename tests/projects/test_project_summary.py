@@ -147,3 +147,25 @@ def test_every_link_of_the_section_menu_has_its_section(db, request, client_for,
     assert set(SECTIONS) <= set(links)
     for target in links:
         assert page.count(f'id="{target}"') == 1, target
+
+
+def test_beneficiaries_are_grouped_in_thousands_in_both_languages(client_for, reader):
+    project = ProjectFactory(women=1560, men=1200, girls=900, boys=700)  # 4,360 in all
+    ProgressReportFactory(
+        project=project,
+        review_status=ReviewStatus.APPROVED,
+        women_reached=1200,
+        men_reached=1000,
+        girls_reached=0,
+        boys_reached=0,
+    )
+    client = client_for(reader)
+
+    english = client.get(f"/projects/{project.pk}/").text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    french = client.get(f"/projects/{project.pk}/").text
+
+    assert _figure(_summary(english), "reached") == "2,200 of 4,360 targeted"
+    assert "1,560 women, 1,200 men, 900 girls, 700 boys: 4,360 in all" in english
+    assert _figure(_summary(french), "reached") == "2\u00a0200 sur 4\u00a0360 ciblés"
+    assert "1\u00a0560 femmes, 1\u00a0200 hommes, 900 filles, 700 garçons" in french
