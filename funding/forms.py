@@ -10,7 +10,9 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from coordination.models import Organisation
 from core.forms import Form, ModelChoiceField, ModelForm, OnceMixin, VersionMixin
+from core.widgets import SearchSelect
 from funding import rules, services
 from funding.models import (
     RATED_CURRENCIES,
@@ -88,11 +90,19 @@ class ContributionForm(ModelForm):
             "reference",
             "notes",
         ]
-        widgets = {"pledged_on": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "donor": SearchSelect,
+            "pledged_on": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
         field_classes = {"pledged_on": PastDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # "ACR — Full name", in that order, found by typing.
+        donor = self.fields["donor"]
+        donor.queryset = Organisation.objects.by_label()
+        donor.label_from_instance = lambda organisation: organisation.label
         self.fields["earmark_region"].queryset = Region.objects.in_scope()
         self.fields["earmark_region"].empty_label = _("Any region")
         self.fields["earmark_pillar"].choices = [("", _("Any pillar"))] + [

@@ -384,9 +384,26 @@ def test_contribution_form_shows_what_will_be_recorded_before_writing(client_for
     assert response.status_code == 200
     assert "funding/confirm.html" in [t.name for t in response.templates]
     assert "250\xa0000,00\xa0USD" in response.text  # the amount, in French
-    assert "<dd>SE</dd>" in response.text  # the donor
+    assert "<dd>SE — Royaume de Suède</dd>" in response.text  # the donor, by its label
     assert 'name="confirmed" value="yes"' in response.text
     assert not Contribution.objects.exists()
+
+
+def test_donor_is_a_search_field_sorted_by_label_with_the_full_name(client_for, fund_manager):
+    OrganisationFactory(name="Royaume de Suède", acronym="SE")
+    OrganisationFactory(name="Agence française de développement", acronym="AFD")
+    OrganisationFactory(name="Fondation Tilwat", acronym="")
+
+    response = client_for(fund_manager).get("/funding/contributions/new/")
+
+    labels = [label for _value, label in response.context["form"].fields["donor"].choices][1:]
+    assert labels == [
+        "AFD — Agence française de développement",
+        "Fondation Tilwat",
+        "SE — Royaume de Suède",
+    ]
+    assert "data-search-select" in response.text
+    assert 'src="/static/js/search-select.js" defer' in response.text
 
 
 def test_change_on_the_confirmation_goes_back_to_the_form(client_for, fund_manager):
