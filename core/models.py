@@ -3,11 +3,11 @@ optimistic locking, attached files; and the filters people save on lists."""
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.files import upload_path
+from core.text import in_active_language
 
 
 class BilingualNameMixin:
@@ -15,9 +15,7 @@ class BilingualNameMixin:
 
     @property
     def name(self) -> str:
-        if (get_language() or "fr").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_fr
+        return in_active_language(self.name_fr, self.name_en)
 
 
 class Versioned(models.Model):

@@ -63,18 +63,12 @@ def _join_de(match: re.Match) -> str:
     return match.group(1) + _DE_JOINED[match.group(2)]
 
 
-def de(name: str) -> str:
-    """French "de" before `name`, elided or contracted: "d'Ansongo",
-    "de Gao", "de la Délégation" (from "La Délégation"), "du Caire" (from
-    "Le Caire")."""
-    return _DE_BEFORE_NAME.sub(_join_de, f"de {name}")
-
-
 def elide(text: str) -> str:
     """`text`, a French sentence into which names were put ("Rapports de
-    %(office)s"), with "de" elided or contracted before them as `de` does;
-    the text of any other language as it is. Only capitals start a change:
-    the sentence's own words are written right already."""
+    %(office)s"), with "de" elided or contracted before them: "d'Ansongo",
+    "de Gao", "de la Délégation" (from "La Délégation"), "du Caire" (from
+    "Le Caire"); the text of any other language as it is. Only capitals
+    start a change: the sentence's own words are written right already."""
     if not (get_language() or "").startswith("fr"):
         return text
     return _DE_BEFORE_NAME.sub(_join_de, text)

@@ -41,9 +41,5 @@ class SearchSelect(SearchableMixin, forms.Select):
     """One choice among many (a person, an organisation)."""
 
 
-class SearchSelectMultiple(SearchableMixin, forms.SelectMultiple):
-    """Several choices in a `<select multiple>` list."""
-
-
 class SearchCheckboxes(SearchableMixin, forms.CheckboxSelectMultiple):
     """Several choices as checkboxes (each readable without a mouse)."""

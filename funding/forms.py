@@ -10,6 +10,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from coordination.forms.fields import OrganisationField
 from coordination.models import Organisation
 from core.forms import Form, ModelChoiceField, ModelForm, OnceMixin, VersionMixin
 from core.widgets import SearchSelect
@@ -95,14 +96,12 @@ class ContributionForm(ModelForm):
             "pledged_on": DATE_WIDGET,
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
-        field_classes = {"pledged_on": PastDateField}
+        field_classes = {"donor": OrganisationField, "pledged_on": PastDateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # "ACR — Full name", in that order, found by typing.
-        donor = self.fields["donor"]
-        donor.queryset = Organisation.objects.by_label()
-        donor.label_from_instance = lambda organisation: organisation.label
+        # In the order of their labels, found by typing.
+        self.fields["donor"].queryset = Organisation.objects.by_label()
         self.fields["earmark_region"].queryset = Region.objects.in_scope()
         self.fields["earmark_region"].empty_label = _("Any region")
         self.fields["earmark_pillar"].choices = [("", _("Any pillar"))] + [

@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from coordination.forms.fields import OrganisationField
 from coordination.models import CoordinationBody, Membership, Organisation
 from core.forms import Form, ModelForm
 from core.widgets import SearchSelect
@@ -41,14 +42,15 @@ class MemberForm(ModelForm):
     class Meta:
         model = Membership
         fields = ["organisation", "role", "start_date"]
+        field_classes = {"organisation": OrganisationField}
         widgets = {"organisation": SearchSelect, "start_date": _date_input()}
 
     def __init__(self, *args, body: CoordinationBody, **kwargs):
         super().__init__(*args, **kwargs)
         self.body = body
-        organisation = self.fields["organisation"]
-        organisation.queryset = Organisation.objects.filter(is_active=True).by_label()
-        organisation.label_from_instance = lambda organisation: organisation.label
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            is_active=True
+        ).by_label()
 
     def clean_organisation(self):
         organisation = self.cleaned_data["organisation"]

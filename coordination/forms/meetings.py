@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import STAFF_ROLES
 from coordination import access, services
+from coordination.forms.fields import OrganisationField, OrganisationsField
 from coordination.models import Decision, Meeting, Membership, Organisation
 from core.forms import ModelForm, OnceMixin
 from core.widgets import SearchCheckboxes, SearchSelect
@@ -22,10 +23,6 @@ DECISION_ROWS = 3
 def _active_or_chosen(queryset, chosen):
     """The active rows, and the ones already chosen even if no longer active."""
     return queryset.filter(Q(is_active=True) | Q(pk__in=chosen))
-
-
-def _organisation_label(organisation: Organisation) -> str:
-    return organisation.label
 
 
 def _organisations(chosen=()):
@@ -75,6 +72,7 @@ class MeetingForm(ModelForm):
             "attendees",
             "other_attendees",
         ]
+        field_classes = {"organisations": OrganisationsField}
         widgets = {
             "starts_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -96,7 +94,6 @@ class MeetingForm(ModelForm):
         # invalid choice, so a forged form writes nothing.
         self.fields["body"].queryset = access.manageable_bodies(user).select_related("region")
         self.fields["body"].label_from_instance = lambda body: f"{body.display_name} ({body.scope})"
-        self.fields["organisations"].label_from_instance = _organisation_label
         # On edit, who attended stays listed even if no longer active.
         meeting = self.instance if self.instance.pk else None
         self.fields["organisations"].queryset = _organisations(
@@ -140,6 +137,7 @@ class DecisionForm(ModelForm):
     class Meta:
         model = Decision
         fields = ["text", "owner_organisation", "owner_user", "due_date", "status"]
+        field_classes = {"owner_organisation": OrganisationField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
             "owner_organisation": SearchSelect,
@@ -151,7 +149,6 @@ class DecisionForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.starts_at = starts_at
         self.fields["owner_organisation"].queryset = _organisations()
-        self.fields["owner_organisation"].label_from_instance = _organisation_label
         self.fields["owner_user"].queryset = _people()
 
     def clean_due_date(self):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from coordination.forms.fields import OrganisationField
 from coordination.models import Organisation
 from core.forms import (
     Form,
@@ -74,11 +75,6 @@ class CercleField(ModelMultipleChoiceField):
     def label_from_instance(self, cercle: Cercle) -> str:
         # Before a region is chosen, cercles of several regions are offered.
         return cercle.name if self.single_region else f"{cercle.name} ({cercle.region.name})"
-
-
-class PartnerField(ModelChoiceField):
-    def label_from_instance(self, organisation: Organisation) -> str:
-        return organisation.label
 
 
 class PriorityField(ModelChoiceField):
@@ -149,7 +145,7 @@ class ProjectForm(MoneyBasisMixin, BudgetFieldsMixin, ModelForm):
         field_classes = {
             "cercles": CercleField,
             "priority": PriorityField,
-            "implementing_partner": PartnerField,
+            "implementing_partner": OrganisationField,
         }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 5}),
