@@ -8,7 +8,6 @@ the migrations loaded (regions, offices, roles, mechanisms) for the next one.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,19 +16,11 @@ from accounts.roles import Role
 from regions.models import Office
 from tests.conftest import PASSWORD
 from tests.factories import UserFactory
+from tooling.screenshots import CHROMIUM, CHROMIUM_ARGS, WIDTHS
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 360, "height": 740}
+# The browser and the two widths of the screenshots (tooling.screenshots).
+DESKTOP, PHONE = WIDTHS["desktop"], WIDTHS["phone"]
 
 # Playwright's synchronous API runs an event loop in the test's thread; the
 # test's own database calls are still synchronous and safe.

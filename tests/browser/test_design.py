@@ -14,11 +14,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from accounts.roles import Role
 from regions.models import Office
 from tests.browser import test_accessibility
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.conftest import WIDTHS
 from tests.browser.test_accessibility import blocking_violations, signed_in
 from tests.factories import UserFactory
 
-WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 # The records of the accessibility tests: a filled portal and its people.
 portal = test_accessibility.portal
 
